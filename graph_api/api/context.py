@@ -1,0 +1,41 @@
+"""The request context every resolver sees: who is calling, the database, the loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+from strawberry.types import Info as StrawberryInfo
+
+from graph_api.api.loaders import Loaders
+from graph_api.config import Settings
+from graph_api.db.driver import Database
+from graph_api.domain.principal import Principal
+from graph_api.errors import Forbidden
+
+
+@dataclass
+class Context:
+    database: Database
+    principal: Principal
+    settings: Settings
+    request_id: str
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.database, self.principal.tenant_id)
+
+    @property
+    def tenant_id(self) -> str:
+        return self.principal.tenant_id
+
+    def require_writer(self) -> None:
+        if not self.principal.can_write:
+            raise Forbidden("this key is read-only (viewer); editing needs an editor or admin key")
+
+    def require_admin(self) -> None:
+        if not self.principal.is_admin:
+            raise Forbidden("this operation needs an admin key")
+
+
+Info: TypeAlias = StrawberryInfo[Context, None]

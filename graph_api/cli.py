@@ -1,0 +1,280 @@
+"""``graph-api``: serve the API, run the local Neo4j, migrate, seed, import/export, keys, plan."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from graph_api.config import PROJECT_ROOT, Settings, load_settings
+from graph_api.db.driver import Database, open_database, wait_until_ready
+from graph_api.db.local_server import LocalNeo4j
+from graph_api.db.migrations import apply_migrations
+from graph_api.domain.enums import ImportMode, Role
+from graph_api.domain.principal import Principal
+from graph_api.errors import FlagbearerError, InvalidInput
+from graph_api.repositories import keys as keys_repo
+from graph_api.repositories.documents import export_document, import_document
+
+T = TypeVar("T")
+SEEDS_DIR = PROJECT_ROOT / "seeds" / "demo"
+DEMO_TENANT = "demo"
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+neo4j_app = typer.Typer(no_args_is_help=True, help="The local Neo4j (data under .data/neo4j).")
+keys_app = typer.Typer(no_args_is_help=True, help="API keys: create, list, revoke.")
+app.add_typer(neo4j_app, name="neo4j")
+app.add_typer(keys_app, name="keys")
+
+
+class ModeOption(str, Enum):
+    merge = "merge"
+    replace = "replace"
+
+
+class RoleOption(str, Enum):
+    viewer = "viewer"
+    editor = "editor"
+    admin = "admin"
+
+
+def fail(message: str, code: int = 1) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
+
+
+def local_server(settings: Settings, bolt_port: int | None = None) -> LocalNeo4j:
+    return LocalNeo4j(
+        settings.local_neo4j_home,
+        bolt_port=bolt_port or settings.neo4j_bolt_port,
+        password=settings.neo4j_password,
+    )
+
+
+def ensure_neo4j(settings: Settings) -> None:
+    """Start the local Neo4j when no NEO4J_URI points elsewhere."""
+    if settings.neo4j_uri is None:
+        status = local_server(settings).start()
+        typer.echo(f"local Neo4j running at {status.bolt_uri} (pid {status.pid})", err=True)
+
+
+def run_with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    """Open the database, apply migrations, run ``work``; errors become clear messages."""
+
+    async def main() -> T:
+        database = open_database(settings)
+        try:
+            await wait_until_ready(database, timeout=30)
+            await apply_migrations(database)
+            return await work(database)
+        finally:
+            await database.close()
+
+    try:
+        return asyncio.run(main())
+    except InvalidInput as error:
+        for problem in error.problems:
+            typer.secho(f"  {problem.path}: {problem.message}", fg=typer.colors.RED, err=True)
+        fail(f"{len(error.problems)} problem(s); nothing was written")
+    except FlagbearerError as error:
+        fail(error.message)
+    raise AssertionError("unreachable")  # fail() always exits
+
+
+def cli_principal(tenant: str) -> Principal:
+    return Principal(keys_repo.validate_tenant(tenant), Role.ADMIN, actor="cli")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    demo: Annotated[bool, typer.Option(help="Load the demo tenant and print a demo key.")] = False,
+) -> None:
+    """Serve GraphQL at /graphql (starts the local Neo4j first when NEO4J_URI is unset)."""
+    import uvicorn  # noqa: PLC0415 - only the serve command needs the server
+
+    from graph_api.app import create_app  # noqa: PLC0415
+
+    settings = load_settings()
+    try:
+        ensure_neo4j(settings)
+    except FlagbearerError as error:
+        fail(error.message)
+    if demo:
+        key = run_with_database(settings, _seed_demo_and_key)
+        base = f"http://{host}:{port}"
+        typer.echo(f"GraphQL:  {base}/graphql")
+        typer.echo(f"Explorer: {base}/explorer/#key={key}&account=acct-northwind-fleet")
+        typer.echo(f"Demo key (tenant '{DEMO_TENANT}', editor): {key}")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+async def _seed_demo_and_key(database: Database) -> str:
+    await seed_tenant(database, DEMO_TENANT)
+    new = await keys_repo.create_key(database, DEMO_TENANT, Role.EDITOR, name="demo")
+    return new.secret
+
+
+async def seed_tenant(database: Database, tenant: str) -> int:
+    """Import every seed document, in name order, as one tenant; returns the file count."""
+    files = sorted(SEEDS_DIR.glob("*.json"))
+    principal = cli_principal(tenant)
+    for path in files:
+        document = json.loads(path.read_text("utf-8"))
+        await import_document(database, principal, document, ImportMode.REPLACE, reason="seed")
+    return len(files)
+
+
+@app.command()
+def migrate() -> None:
+    """Apply the schema migrations under schema/migrations (idempotent)."""
+    settings = load_settings()
+    ensure_neo4j(settings)
+
+    async def work(database: Database) -> None:
+        return None  # run_with_database has applied them
+
+    run_with_database(settings, work)
+    typer.echo("schema is up to date")
+
+
+@app.command()
+def seed(
+    tenant: Annotated[str, typer.Option(help="Tenant to load the demo data into.")] = DEMO_TENANT,
+) -> None:
+    """Load the demo tenant from seeds/ (idempotent)."""
+    settings = load_settings()
+    ensure_neo4j(settings)
+    count = run_with_database(settings, lambda db: seed_tenant(db, tenant))
+    typer.echo(f"loaded {count} seed documents into tenant '{tenant}'")
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    tenant: Annotated[str, typer.Option(help="Tenant to import into.")],
+    mode: Annotated[ModeOption, typer.Option(case_sensitive=False)] = ModeOption.merge,
+) -> None:
+    """Import an account document (DESIGN section 2); atomic: all or nothing."""
+    settings = load_settings()
+    try:
+        document = json.loads(file.read_text("utf-8"))
+    except json.JSONDecodeError as error:
+        fail(f"{file} is not JSON: {error}")
+    ensure_neo4j(settings)
+    summary = run_with_database(
+        settings,
+        lambda db: import_document(
+            db, cli_principal(tenant), document, ImportMode(mode.value.upper())
+        ),
+    )
+    typer.echo(json.dumps(_plain(summary), indent=2))
+
+
+@app.command("export")
+def export_(
+    tenant: Annotated[str, typer.Option(help="Tenant the account belongs to.")],
+    account: Annotated[str, typer.Option(help="The account's externalId.")],
+) -> None:
+    """Print one account as an account document."""
+    settings = load_settings()
+    ensure_neo4j(settings)
+    document = run_with_database(
+        settings,
+        lambda db: export_document(db, cli_principal(tenant), account_external_id=account),
+    )
+    typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+@keys_app.command("create")
+def keys_create(
+    tenant: Annotated[str, typer.Option(help="Tenant the key belongs to.")],
+    role: Annotated[RoleOption, typer.Option(case_sensitive=False)],
+    name: Annotated[str | None, typer.Option(help="A label for the key.")] = None,
+) -> None:
+    """Create an API key and print it alone on stdout (it is shown only once)."""
+    settings = load_settings()
+    ensure_neo4j(settings)
+    new = run_with_database(
+        settings, lambda db: keys_repo.create_key(db, tenant, Role(role.value), name)
+    )
+    typer.echo(new.secret)
+
+
+@keys_app.command("list")
+def keys_list(
+    tenant: Annotated[str | None, typer.Option(help="Only this tenant's keys.")] = None,
+) -> None:
+    """List keys (never their secrets) with role, creation, last use and revocation."""
+    settings = load_settings()
+    ensure_neo4j(settings)
+    found = run_with_database(settings, lambda db: keys_repo.list_keys(db, tenant))
+    typer.echo(f"{'KEY ID':14} {'TENANT':16} {'ROLE':7} {'CREATED':27} {'LAST USED':27} REVOKED")
+    for k in found:
+        typer.echo(
+            f"{k.id:14} {k.tenant_id:16} {k.role.value:7} {k.created_at:27} "
+            f"{k.last_used_at or '-':27} {k.revoked_at or '-'}"
+        )
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key id from 'keys list'.")]) -> None:
+    """Revoke a key: it stops working at once."""
+    settings = load_settings()
+    ensure_neo4j(settings)
+    run_with_database(settings, lambda db: keys_repo.revoke_key(db, key_id))
+    typer.echo(f"revoked {key_id}")
+
+
+@neo4j_app.command("start")
+def neo4j_start(bolt_port: Annotated[int | None, typer.Option()] = None) -> None:
+    """Start the local Neo4j and wait until Bolt answers."""
+    server = local_server(load_settings(), bolt_port)
+    try:
+        status = server.start()
+    except FlagbearerError as error:
+        fail(error.message)
+    typer.echo(f"running at {status.bolt_uri} (pid {status.pid}, data in {status.home})")
+
+
+@neo4j_app.command("stop")
+def neo4j_stop(bolt_port: Annotated[int | None, typer.Option()] = None) -> None:
+    """Stop the local Neo4j cleanly."""
+    server = local_server(load_settings(), bolt_port)
+    server.stop()
+    typer.echo("stopped")
+
+
+@neo4j_app.command("status")
+def neo4j_status(bolt_port: Annotated[int | None, typer.Option()] = None) -> None:
+    """Say whether the local Neo4j runs (exit code 3 when it does not)."""
+    status = local_server(load_settings(), bolt_port).status()
+    if status.running:
+        typer.echo(f"running at {status.bolt_uri} (pid {status.pid}, data in {status.home})")
+    else:
+        typer.echo(f"not running (data in {status.home})")
+        raise typer.Exit(3)
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: _plain(getattr(value, k)) for k in value.__dataclass_fields__}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

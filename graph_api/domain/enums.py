@@ -1,0 +1,101 @@
+"""Enumerations of the graph model (DESIGN section 1), shared by every layer."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Seniority(str, Enum):
+    IC = "IC"
+    MANAGER = "MANAGER"
+    DIRECTOR = "DIRECTOR"
+    VP = "VP"
+    C_LEVEL = "C_LEVEL"
+
+
+class DecisionRule(str, Enum):
+    UNANIMOUS = "UNANIMOUS"
+    MAJORITY = "MAJORITY"
+    ECONOMIC_BUYER = "ECONOMIC_BUYER"
+    THRESHOLD = "THRESHOLD"
+
+
+class AlternativeKind(str, Enum):
+    OURS = "OURS"
+    COMPETITOR = "COMPETITOR"
+    STATUS_QUO = "STATUS_QUO"
+    BUILD = "BUILD"
+
+
+class ConcernCategory(str, Enum):
+    FINANCIAL = "FINANCIAL"
+    RISK = "RISK"
+    GROWTH = "GROWTH"
+    EFFICIENCY = "EFFICIENCY"
+    TECHNICAL = "TECHNICAL"
+    POLITICAL = "POLITICAL"
+    PERSONAL = "PERSONAL"
+
+
+class ArgumentKind(str, Enum):
+    HERD = "HERD"
+    GOLD_MEDAL = "GOLD_MEDAL"
+    GERMAN_SHEPHERD = "GERMAN_SHEPHERD"
+    ROI = "ROI"
+    TECHNICAL_PROOF = "TECHNICAL_PROOF"
+    STRATEGIC = "STRATEGIC"
+
+
+class CommitteeRole(str, Enum):
+    ECONOMIC_BUYER = "ECONOMIC_BUYER"
+    APPROVER = "APPROVER"
+    DECISION_MAKER = "DECISION_MAKER"
+    TECHNICAL_EVALUATOR = "TECHNICAL_EVALUATOR"
+    USER_BUYER = "USER_BUYER"
+    INFLUENCER = "INFLUENCER"
+    GATEKEEPER = "GATEKEEPER"
+    PROCUREMENT = "PROCUREMENT"
+    LEGAL = "LEGAL"
+
+
+class Stance(str, Enum):
+    CHAMPION = "CHAMPION"
+    SUPPORTER = "SUPPORTER"
+    NEUTRAL = "NEUTRAL"
+    SKEPTIC = "SKEPTIC"
+    BLOCKER = "BLOCKER"
+    UNKNOWN = "UNKNOWN"
+
+
+class Reception(str, Enum):
+    POSITIVE = "POSITIVE"
+    NEUTRAL = "NEUTRAL"
+    NEGATIVE = "NEGATIVE"
+
+
+class PlayAction(str, Enum):
+    DEPLOY = "DEPLOY"
+    COACH = "COACH"
+
+
+class CoverageStatus(str, Enum):
+    SECURED = "SECURED"
+    COVERED = "COVERED"
+    WEAK = "WEAK"
+    UNCOVERED = "UNCOVERED"
+
+
+class ImportMode(str, Enum):
+    MERGE = "MERGE"
+    REPLACE = "REPLACE"
+
+
+class Role(str, Enum):
+    """The role an API key or token grants within its tenant."""
+
+    VIEWER = "viewer"
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+    def can_write(self) -> bool:
+        return self in (Role.EDITOR, Role.ADMIN)

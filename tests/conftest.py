@@ -1,0 +1,79 @@
+"""Test set-up: a throwaway local Neo4j of the tests' own (never the user's data).
+
+The server lives in ``.data/test-neo4j`` on its own Bolt port (7697, or
+``FLAGBEARER_TEST_BOLT_PORT``) and is started once per session. Each test module gets the
+database emptied first. To run against another server set ``FLAGBEARER_TEST_NEO4J_URI``; it
+is wiped only when ``FLAGBEARER_TEST_ALLOW_WIPE=1`` says it may be.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from neo4j import AsyncManagedTransaction
+
+from graph_api.config import PROJECT_ROOT, Settings
+from graph_api.db.driver import Database, open_database, wait_until_ready
+from graph_api.db.local_server import LocalNeo4j
+from graph_api.db.migrations import apply_migrations
+
+TEST_PASSWORD = "flagbearer-tests"  # noqa: S105 - a loopback test server's password
+TEST_HOME = PROJECT_ROOT / ".data" / "test-neo4j"
+
+
+def _test_port() -> int:
+    return int(os.environ.get("FLAGBEARER_TEST_BOLT_PORT", "7697"))
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings() -> Iterator[Settings]:
+    external = os.environ.get("FLAGBEARER_TEST_NEO4J_URI")
+    if external:
+        if os.environ.get("FLAGBEARER_TEST_ALLOW_WIPE") != "1":
+            pytest.exit(
+                "FLAGBEARER_TEST_NEO4J_URI is set but FLAGBEARER_TEST_ALLOW_WIPE=1 is not: the"
+                " tests empty the database they use and will not wipe one unless told to",
+                returncode=2,
+            )
+        yield Settings(
+            NEO4J_URI=external,
+            NEO4J_USER=os.environ.get("FLAGBEARER_TEST_NEO4J_USER", "neo4j"),
+            NEO4J_PASSWORD=os.environ.get("FLAGBEARER_TEST_NEO4J_PASSWORD", TEST_PASSWORD),
+        )
+        return
+    server = LocalNeo4j(TEST_HOME, bolt_port=_test_port(), password=TEST_PASSWORD)
+    status = server.start()
+    yield Settings(NEO4J_URI=status.bolt_uri, NEO4J_PASSWORD=TEST_PASSWORD)
+    if os.environ.get("FLAGBEARER_TEST_KEEP_NEO4J") != "1":
+        server.stop()
+
+
+async def wipe(database: Database) -> None:
+    """Empty the test database (schema and migration records stay)."""
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        await tx.run("MATCH (n) WHERE NOT n:SchemaMigration DETACH DELETE n")
+
+    await database.write(work)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def database(neo4j_settings: Settings) -> AsyncIterator[Database]:
+    """A connected, migrated and emptied test database for one test module."""
+    db = open_database(neo4j_settings)
+    await wait_until_ready(db)
+    await apply_migrations(db)
+    await wipe(db)
+    try:
+        yield db
+    finally:
+        await db.close()
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return PROJECT_ROOT
