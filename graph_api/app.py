@@ -47,6 +47,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         allow_queries_via_get=True,
     )
     app = Starlette(lifespan=lifespan)
+    if database is not None:  # usable at once, e.g. by tests that do not run the lifespan
+        app.state.database = database
 
     async def healthz(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})

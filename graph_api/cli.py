@@ -34,8 +34,8 @@ app.add_typer(keys_app, name="keys")
 
 
 class ModeOption(str, Enum):
-    merge = "merge"
-    replace = "replace"
+    MERGE = "merge"
+    REPLACE = "replace"
 
 
 class RoleOption(str, Enum):
@@ -111,7 +111,7 @@ def serve(
         key = run_with_database(settings, _seed_demo_and_key)
         base = f"http://{host}:{port}"
         typer.echo(f"GraphQL:  {base}/graphql")
-        typer.echo(f"Explorer: {base}/explorer/#key={key}&account=acct-northwind-fleet")
+        typer.echo(f"Explorer: {base}/explorer/#key={key}&account=acct-halden")
         typer.echo(f"Demo key (tenant '{DEMO_TENANT}', editor): {key}")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
@@ -130,6 +130,14 @@ async def seed_tenant(database: Database, tenant: str) -> int:
         document = json.loads(path.read_text("utf-8"))
         await import_document(database, principal, document, ImportMode.REPLACE, reason="seed")
     return len(files)
+
+
+@app.command("schema")
+def print_schema() -> None:
+    """Print the GraphQL SDL (schema/schema.graphql is this output, checked by a test)."""
+    from graph_api.api.schema import schema  # noqa: PLC0415 - only this command needs it
+
+    typer.echo(schema.as_str())
 
 
 @app.command()
@@ -160,7 +168,7 @@ def seed(
 def import_(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
     tenant: Annotated[str, typer.Option(help="Tenant to import into.")],
-    mode: Annotated[ModeOption, typer.Option(case_sensitive=False)] = ModeOption.merge,
+    mode: Annotated[ModeOption, typer.Option(case_sensitive=False)] = ModeOption.MERGE,
 ) -> None:
     """Import an account document (DESIGN section 2); atomic: all or nothing."""
     settings = load_settings()

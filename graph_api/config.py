@@ -2,14 +2,42 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from graph_api.errors import FlagbearerError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_LOCAL_PASSWORD = "flagbearer-local"  # noqa: S105 - the loopback-only dev server's password
+TLS_SCHEMES = frozenset({"neo4j+s", "neo4j+ssc", "bolt+s", "bolt+ssc"})
+MIN_HS256_SECRET_BYTES = 32
+PAGE_SIZE_CEILING = 100
+
+
+class UnsafeSettings(FlagbearerError):
+    """Production refuses to start with these settings; ``problems`` names every one."""
+
+    code = "UNSAFE_SETTINGS"
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(
+            "refusing to start in production: " + "; ".join(problems)
+        )
+        self.problems = problems
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class Settings(BaseSettings):
@@ -31,16 +59,24 @@ class Settings(BaseSettings):
     environment: Literal["development", "production"] = Field(
         default="development", alias="FLAGBEARER_ENV"
     )
-    cors_origins: list[str] = Field(default_factory=list, alias="FLAGBEARER_CORS_ORIGINS")
+    # Comma-separated in the environment: FLAGBEARER_CORS_ORIGINS=https://a.example,https://b…
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, alias="FLAGBEARER_CORS_ORIGINS"
+    )
 
-    max_query_depth: int = Field(default=12, alias="FLAGBEARER_MAX_QUERY_DEPTH")
-    max_query_tokens: int = Field(default=2000, alias="FLAGBEARER_MAX_QUERY_TOKENS")
-    max_aliases: int = Field(default=30, alias="FLAGBEARER_MAX_ALIASES")
-    max_query_cost: int = Field(default=5000, alias="FLAGBEARER_MAX_QUERY_COST")
-    max_page_size: int = Field(default=100, alias="FLAGBEARER_MAX_PAGE_SIZE")
-    max_body_bytes: int = Field(default=2_000_000, alias="FLAGBEARER_MAX_BODY_BYTES")
+    max_query_depth: int = Field(default=12, gt=0, alias="FLAGBEARER_MAX_QUERY_DEPTH")
+    max_query_tokens: int = Field(default=2000, gt=0, alias="FLAGBEARER_MAX_QUERY_TOKENS")
+    max_aliases: int = Field(default=30, ge=0, alias="FLAGBEARER_MAX_ALIASES")
+    max_query_cost: int = Field(default=5000, gt=0, alias="FLAGBEARER_MAX_QUERY_COST")
+    max_page_size: int = Field(
+        default=PAGE_SIZE_CEILING, gt=0, le=PAGE_SIZE_CEILING, alias="FLAGBEARER_MAX_PAGE_SIZE"
+    )
+    max_body_bytes: int = Field(default=2_000_000, gt=0, alias="FLAGBEARER_MAX_BODY_BYTES")
     allow_batching: bool = Field(default=False, alias="FLAGBEARER_ALLOW_BATCHING")
-    rate_limit_cost_per_minute: int = Field(default=60_000, alias="FLAGBEARER_RATE_LIMIT_COST")
+    max_batch_operations: int = Field(default=10, gt=0, alias="FLAGBEARER_MAX_BATCH_OPERATIONS")
+    rate_limit_cost_per_minute: int = Field(
+        default=60_000, gt=0, alias="FLAGBEARER_RATE_LIMIT_COST"
+    )
 
     jwt_jwks_url: str | None = Field(default=None, alias="FLAGBEARER_JWT_JWKS_URL")
     jwt_public_key: str | None = Field(default=None, alias="FLAGBEARER_JWT_PUBLIC_KEY")
@@ -49,6 +85,57 @@ class Settings(BaseSettings):
     jwt_issuer: str | None = Field(default=None, alias="FLAGBEARER_JWT_ISSUER")
     jwt_tenant_claim: str = Field(default="tenant", alias="FLAGBEARER_JWT_TENANT_CLAIM")
     jwt_role_claim: str = Field(default="role", alias="FLAGBEARER_JWT_ROLE_CLAIM")
+    jwt_leeway_seconds: int = Field(default=30, ge=0, le=300, alias="FLAGBEARER_JWT_LEEWAY")
+    jwks_cache_seconds: int = Field(default=300, gt=0, alias="FLAGBEARER_JWKS_CACHE_SECONDS")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @property
+    def jwt_enabled(self) -> bool:
+        return bool(self.jwt_jwks_url or self.jwt_public_key or self.jwt_hs256_secret)
+
+    def production_problems(self) -> list[str]:
+        """Every reason this configuration is unsafe to serve in production (empty: safe).
+
+        Example:
+            ``Settings(FLAGBEARER_ENV="production").production_problems()`` names the missing
+            ``NEO4J_URI`` and the default ``NEO4J_PASSWORD``.
+        """
+        problems: list[str] = []
+        if self.neo4j_uri is None:
+            problems.append("NEO4J_URI must be set explicitly (no local server in production)")
+        else:
+            parts = urlsplit(self.neo4j_uri)
+            host = parts.hostname or ""
+            if not is_loopback(host) and parts.scheme not in TLS_SCHEMES:
+                problems.append(
+                    f"NEO4J_URI must use TLS for the non-loopback host '{host}'"
+                    f" (scheme one of {', '.join(sorted(TLS_SCHEMES))}, got '{parts.scheme}')"
+                )
+        if not self.neo4j_password or self.neo4j_password == DEFAULT_LOCAL_PASSWORD:
+            problems.append("NEO4J_PASSWORD must be set and not the local default")
+        for origin in self.cors_origins:
+            if origin == "*" or not origin.startswith("https://"):
+                problems.append(
+                    f"FLAGBEARER_CORS_ORIGINS must list https origins, not '{origin}'"
+                )
+        if self.jwt_jwks_url and not self.jwt_jwks_url.startswith("https://"):
+            problems.append("FLAGBEARER_JWT_JWKS_URL must be an https URL")
+        if self.jwt_hs256_secret and len(self.jwt_hs256_secret.encode()) < MIN_HS256_SECRET_BYTES:
+            problems.append(
+                f"FLAGBEARER_JWT_HS256_SECRET must be at least {MIN_HS256_SECRET_BYTES} bytes"
+            )
+        return problems
+
+    def refuse_if_unsafe(self) -> None:
+        """Raise :class:`UnsafeSettings` listing every problem when production is unsafe."""
+        if self.production and (problems := self.production_problems()):
+            raise UnsafeSettings(problems)
 
     @property
     def production(self) -> bool:

@@ -77,12 +77,14 @@ PEOPLE: dict[int, Role] = {
 
 DEPARTMENT_CONCERNS: dict[str, list[tuple[str, float]]] = {
     "Executive": [("c-board-visibility", 0.8), ("c-revenue-growth", 0.7), ("c-total-cost", 0.6)],
-    "Manufacturing": [("c-downtime", 0.9), ("c-team-productivity", 0.6),
-                      ("c-change-fatigue", 0.5)],
+    "Manufacturing": [("c-downtime", 0.9), ("c-team-productivity", 0.6), ("c-change-fatigue", 0.5)],
     "Engineering": [("c-integration", 0.8), ("c-scalability", 0.6), ("c-workload", 0.5)],
     "Sales and Marketing": [("c-revenue-growth", 0.9), ("c-downtime", 0.5)],
-    "Finance and Administration": [("c-total-cost", 0.9), ("c-budget-timing", 0.7),
-                                   ("c-security", 0.4)],
+    "Finance and Administration": [
+        ("c-total-cost", 0.9),
+        ("c-budget-timing", 0.7),
+        ("c-security", 0.4),
+    ],
 }
 CONCERN_OVERRIDES: dict[int, list[tuple[str, float]]] = {
     1: [("c-downtime", 0.9), ("c-security", 0.7), ("c-workload", 0.6)],
@@ -93,8 +95,12 @@ CONCERN_OVERRIDES: dict[int, list[tuple[str, float]]] = {
 UNKNOWN_CONCERNS = {13, 18}  # a new hire and a VP nobody has met yet
 
 COACHED_ON: dict[int, list[tuple[str, float]]] = {
-    1: [("a-tech-integration", 0.8), ("a-shepherd-outage", 0.7), ("a-herd-manufacturing", 0.5),
-        ("a-roi-payback", 0.4)],
+    1: [
+        ("a-tech-integration", 0.8),
+        ("a-shepherd-outage", 0.7),
+        ("a-herd-manufacturing", 0.5),
+        ("a-roi-payback", 0.4),
+    ],
     11: [("a-herd-manufacturing", 0.7), ("a-gold-uptime", 0.5)],
     8: [("a-shepherd-outage", 0.6), ("a-roi-headcount", 0.3)],
 }
@@ -116,14 +122,23 @@ COMMITTEE: list[tuple[int, str, str, int, str | None]] = [
     (14, "APPROVER", "SUPPORTER", 1, "Liked the integration demo with the test-floor rigs"),
     (18, "APPROVER", "UNKNOWN", 1, None),
     (21, "APPROVER", "NEUTRAL", 1, None),
-    (1, "TECHNICAL_EVALUATOR", "CHAMPION", 1,
-     "Brought us in after the line-3 outage; runs the evaluation"),
-    (11, "INFLUENCER", "CHAMPION", 1,
-     "Lost two customer orders to late shipments last quarter"),
+    (
+        1,
+        "TECHNICAL_EVALUATOR",
+        "CHAMPION",
+        1,
+        "Brought us in after the line-3 outage; runs the evaluation",
+    ),
+    (11, "INFLUENCER", "CHAMPION", 1, "Lost two customer orders to late shipments last quarter"),
     (8, "USER_BUYER", "SUPPORTER", 1, None),
     (12, "USER_BUYER", "NEUTRAL", 1, None),
-    (6, "INFLUENCER", "SKEPTIC", 1,
-     "Twenty-eight years on the plant floor; 'the alarms we have work fine'"),
+    (
+        6,
+        "INFLUENCER",
+        "SKEPTIC",
+        1,
+        "Twenty-eight years on the plant floor; 'the alarms we have work fine'",
+    ),
 ]
 ADVOCACY: list[tuple[int, str, float, str | None]] = [
     (1, ALT_OURS, 0.9, None),
@@ -179,12 +194,14 @@ def influence_edges() -> list[dict[str, Any]]:
         if (seeker, adviser) in friends:
             strength += FRIENDSHIP_BONUS
             notes.append("friend")
-        edges.append({
-            "from": ext(adviser),
-            "to": ext(seeker),
-            "strength": round(strength, 2),
-            "evidence": "Krackhardt (1987) advice tie: " + "; ".join(notes),
-        })
+        edges.append(
+            {
+                "from": ext(adviser),
+                "to": ext(seeker),
+                "strength": round(strength, 2),
+                "evidence": "Krackhardt (1987) advice tie: " + "; ".join(notes),
+            }
+        )
     return edges
 
 
@@ -229,7 +246,9 @@ def build_document() -> dict[str, Any]:
     advocacy: list[dict[str, Any]] = []
     for manager, alternative, strength, evidence in ADVOCACY:
         entry: dict[str, Any] = {
-            "stakeholder": ext(manager), "alternative": alternative, "strength": strength,
+            "stakeholder": ext(manager),
+            "alternative": alternative,
+            "strength": strength,
         }
         if evidence:
             entry["evidence"] = evidence
@@ -245,24 +264,29 @@ def build_document() -> dict[str, Any]:
         "stakeholders": stakeholders(),
         "influences": influence_edges(),
         "conflicts": [],
-        "opportunities": [{
-            "externalId": OPP,
-            "name": "Plant reliability and test-floor monitoring",
-            "amount": 220000,
-            "currency": "USD",
-            "stage": "PROPOSAL",
-            "closeDate": "2027-04-30",
-            "decisionRule": "THRESHOLD",
-            "threshold": 0.6,
-            "alternatives": [
-                {"externalId": ALT_OURS, "name": "Lumen Reliability Cloud", "kind": "OURS"},
-                {"externalId": ALT_SQ, "name": "Paper logs and the existing SCADA alarms",
-                 "kind": "STATUS_QUO"},
-                {"externalId": ALT_COMP, "name": "Vantage MES Monitor", "kind": "COMPETITOR"},
-            ],
-            "committee": committee,
-            "advocacy": advocacy,
-        }],
+        "opportunities": [
+            {
+                "externalId": OPP,
+                "name": "Plant reliability and test-floor monitoring",
+                "amount": 220000,
+                "currency": "USD",
+                "stage": "PROPOSAL",
+                "closeDate": "2027-04-30",
+                "decisionRule": "THRESHOLD",
+                "threshold": 0.6,
+                "alternatives": [
+                    {"externalId": ALT_OURS, "name": "Lumen Reliability Cloud", "kind": "OURS"},
+                    {
+                        "externalId": ALT_SQ,
+                        "name": "Paper logs and the existing SCADA alarms",
+                        "kind": "STATUS_QUO",
+                    },
+                    {"externalId": ALT_COMP, "name": "Vantage MES Monitor", "kind": "COMPETITOR"},
+                ],
+                "committee": committee,
+                "advocacy": advocacy,
+            }
+        ],
     }
     return {"accounts": [account]}
 

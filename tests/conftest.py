@@ -21,7 +21,7 @@ from graph_api.db.driver import Database, open_database, wait_until_ready
 from graph_api.db.local_server import LocalNeo4j
 from graph_api.db.migrations import apply_migrations
 
-TEST_PASSWORD = "flagbearer-tests"  # noqa: S105 - a loopback test server's password
+TEST_PASSWORD = "flagbearer-tests"
 TEST_HOME = PROJECT_ROOT / ".data" / "test-neo4j"
 
 
@@ -77,3 +77,60 @@ async def database(neo4j_settings: Settings) -> AsyncIterator[Database]:
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     return PROJECT_ROOT
+
+
+# --- HTTP: the ASGI app with real keys ------------------------------------------------
+
+from collections.abc import Awaitable, Callable  # noqa: E402
+from typing import Any  # noqa: E402
+
+import httpx  # noqa: E402
+
+from graph_api.app import create_app  # noqa: E402
+from graph_api.domain.enums import Role  # noqa: E402
+from graph_api.repositories.keys import create_key  # noqa: E402
+
+KeyMaker = Callable[[str, str], Awaitable[str]]
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def make_key(database: Database) -> KeyMaker:
+    """``await make_key("tenant-a", "editor")`` gives a real stored API key."""
+
+    async def make(tenant: str, role: str) -> str:
+        return (await create_key(database, tenant, Role(role), name="test")).secret
+
+    return make
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def client(
+    database: Database, neo4j_settings: Settings
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client for the whole ASGI app (auth, limits, GraphQL) on the test database."""
+    app = create_app(neo4j_settings, database=database)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+GraphQLCall = Callable[..., Awaitable[dict[str, Any]]]
+
+
+@pytest.fixture
+def gql(client: httpx.AsyncClient) -> GraphQLCall:
+    """``await gql(key, query, variables)`` POSTs to /graphql and returns the JSON body."""
+
+    async def call(
+        key: str | None, query: str, variables: dict[str, Any] | None = None,
+        expect_status: int = 200,
+    ) -> dict[str, Any]:
+        headers = {} if key is None else {"Authorization": f"Bearer {key}"}
+        response = await client.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
+        assert response.status_code == expect_status, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    return call

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from starlette.requests import HTTPConnection
 
+from graph_api.api.jwt_auth import JwtVerifier
+from graph_api.config import Settings
 from graph_api.db.driver import Database
 from graph_api.domain.principal import Principal
 from graph_api.errors import Unauthenticated
@@ -18,12 +22,21 @@ def bearer_credential(connection: HTTPConnection) -> str:
     return credential.strip()
 
 
-async def authenticate(connection: HTTPConnection, database: Database) -> Principal:
-    """The principal for an API key; anything else is refused."""
-    credential = bearer_credential(connection)
-    if credential.startswith(f"{KEY_PREFIX}_"):
-        principal = await authenticate_key(database, credential)
-        if principal is not None:
-            return principal
-        raise Unauthenticated("the API key is unknown or revoked")
-    raise Unauthenticated("the bearer credential is not an API key this service issued")
+class Authenticator:
+    """API keys always; bearer JWTs when a JWKS URL, public key or HS256 secret is configured."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.jwt = JwtVerifier(settings) if settings.jwt_enabled else None
+
+    async def authenticate(self, connection: HTTPConnection, database: Database) -> Principal:
+        credential = bearer_credential(connection)
+        if credential.startswith(f"{KEY_PREFIX}_"):
+            principal = await authenticate_key(database, credential)
+            if principal is not None:
+                return principal
+            raise Unauthenticated("the API key is unknown or revoked")
+        if self.jwt is None:
+            raise Unauthenticated("the bearer credential is not an API key this service issued")
+        if self.jwt.fetches_keys:  # a JWKS fetch blocks; keep it off the event loop
+            return await asyncio.to_thread(self.jwt.principal, credential)
+        return self.jwt.principal(credential)

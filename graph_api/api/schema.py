@@ -5,12 +5,13 @@ from __future__ import annotations
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
+from graph_api.api.coaching import CoachingQuery
 from graph_api.api.queries import MapQuery
 from graph_api.api.types import NODE_TYPES
 
 
 @strawberry.type
-class Query(MapQuery):
+class Query(MapQuery, CoachingQuery):
     pass
 
 

@@ -117,6 +117,12 @@ class LocalNeo4j:
         deadline = time.monotonic() + timeout
         pid = self._live_pid()
         if pid is not None:
+            cmdline = _cmdline(pid)
+            if cmdline is not None and f"--bolt-port {self.bolt_port} " not in f"{cmdline} ":
+                raise Unavailable(
+                    f"Neo4j for {self.home} already runs (pid {pid}) on another Bolt port; "
+                    "stop it first"
+                )
             if _port_accepts(self.bolt_port):
                 return self.status()
             # Another start is still under way: wait for it rather than start a second JVM.
@@ -383,25 +389,29 @@ def _run(argv: list[str], *, what: str, timeout: float) -> None:
 
 
 def _alive(pid: int) -> bool:
-    """Whether ``pid`` runs. An exited JVM that this process started is reaped here; one that
-    a parent has yet to reap (a zombie) counts as exited."""
-    with contextlib.suppress(ChildProcessError):
+    """Whether ``pid`` still runs: any of its threads has yet to exit."""
+    try:
         reaped, _ = os.waitpid(pid, os.WNOHANG)
-        if reaped == pid:
-            return False
+    except ChildProcessError:
+        pass  # not started by this process: ask the kernel below
+    else:
+        return reaped != pid  # our child: waitpid knows, and reaps it once it has exited
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
+    # A zombie answers kill(pid, 0) until its parent reaps it. Its main thread turns zombie
+    # while the JVM's other threads are still closing the store, so look at every thread.
     try:
-        stat = (PROC / str(pid) / "stat").read_text(encoding="utf-8", errors="replace")
-    except FileNotFoundError:
-        return not PROC.is_dir()
+        states = [
+            (task / "stat").read_text(encoding="utf-8", errors="replace")
+            for task in (PROC / str(pid) / "task").iterdir()
+        ]
     except OSError:
-        return True
-    return stat.rpartition(")")[2].split()[:1] != ["Z"]
+        return not PROC.is_dir() or (PROC / str(pid)).exists()
+    return any(stat.rpartition(")")[2].split()[:1] != ["Z"] for stat in states)
 
 
 def _cmdline(pid: int) -> str | None:

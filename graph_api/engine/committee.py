@@ -34,7 +34,12 @@ APPROVER_ROLES = frozenset({CommitteeRole.ECONOMIC_BUYER, CommitteeRole.APPROVER
 
 @dataclass(frozen=True)
 class Committee:
-    """The classification of one subgraph's stakeholders, computed once per plan."""
+    """The classification of one subgraph's stakeholders, computed once per plan.
+
+    ``champions`` maps each champion to their credibility; ``relay`` holds the factor of
+    everyone seated or advocating (anyone else relays at ``UNSEATED_RELAY``); ``pushes``
+    names each rival advocate's strongest non-OURS alternative (ties by id).
+    """
 
     approvers: tuple[str, ...]
     champions: dict[str, float]
@@ -43,9 +48,6 @@ class Committee:
     pushes: dict[str, str]
     ours_advocacy: dict[str, float]
     rival_advocacy: dict[str, float]
-
-    def relay_factor(self, stakeholder_id: str) -> float:
-        return self.relay.get(stakeholder_id, UNSEATED_RELAY)
 
 
 def read_committee(graph: Subgraph) -> Committee:

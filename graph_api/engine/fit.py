@@ -1,6 +1,6 @@
 """Fit: how well an argument answers what an approver weighs.
 
-``fit(arg, A) = Σ w(A,c)·fit(arg,c) / Σ w(A,c)`` over A's concerns. The herd bonus (×1.2,
+``fit(arg, A) = Σ w(A,c)·fit(arg,c) / Σ w(A,c)`` over A's concerns. The herd bonus (*1.2,
 capped at 1) belongs to that concern match: a ``HERD`` argument citing a reference account
 in the target account's industry (compared case-insensitively) matches better, but never
 more than perfectly. The reception factor then discounts what A already heard (NEGATIVE

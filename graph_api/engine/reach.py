@@ -26,9 +26,10 @@ to (0, 1] (the import contract already refuses anything else); self-influence is
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 
 from graph_api.domain.enums import ConcernCategory
-from graph_api.engine.committee import Committee, read_committee
+from graph_api.engine.committee import UNSEATED_RELAY, Committee, read_committee
 from graph_api.engine.model import Argument, InfluencePath, Subgraph
 from graph_api.errors import InvalidInput, NotFound, Problem
 
@@ -51,28 +52,25 @@ class Network:
         inc: dict[str, list[_Edge]] = {}
         topic_sets: set[TopicSet] = set()
         for edge in graph.influences:
-            if edge.source == edge.target or (edge.source, edge.target) in conflicts:
+            source, target, strength = edge.source, edge.target, edge.strength
+            if source == target or strength <= 0 or (source, target) in conflicts:
                 continue
-            if edge.strength <= 0:
-                continue
-            strength = min(edge.strength, 1.0)
-            topics = frozenset(edge.topics)
+            strength = min(strength, 1.0)
+            topics = edge.topics
             if topics:
                 topic_sets.add(topics)
-            out.setdefault(edge.source, []).append((edge.target, strength, topics))
-            inc.setdefault(edge.target, []).append((edge.source, strength, topics))
-        # Strongest first, so the first usable parallel edge is the one a path takes.
-        self._out = {u: tuple(sorted(es, key=lambda e: (-e[1], e[0]))) for u, es in out.items()}
-        self._in = {v: tuple(sorted(es, key=lambda e: (-e[1], e[0]))) for v, es in inc.items()}
+            out.setdefault(source, []).append((target, strength, topics))
+            inc.setdefault(target, []).append((source, strength, topics))
+        self._out = out
+        self._in = inc
         self.every_edge: EdgeFilter = frozenset(topic_sets)
-        self._committee = committee
+        self._relay = committee.relay
         self._graph = graph
         self._distances: dict[tuple[frozenset[str], int], dict[str, int]] = {}
         self._forward: dict[tuple[str, EdgeFilter, frozenset[str], int], dict[str, _Found]] = {}
-        self._backward: dict[tuple[str, int], dict[str, InfluencePath]] = {}
 
     def relay(self, stakeholder_id: str) -> float:
-        return self._committee.relay_factor(stakeholder_id)
+        return self._relay.get(stakeholder_id, UNSEATED_RELAY)
 
     def edge_filter(self, argument: Argument | None) -> EdgeFilter:
         """The edges ``argument`` may travel on; ``None`` means every edge."""
@@ -86,14 +84,18 @@ class Network:
         return frozenset(topics for topics in self.every_edge if topics & categories)
 
     def strength(self, source: str, target: str, edge_filter: EdgeFilter) -> float:
-        """The strongest usable edge ``source``→``target`` (0.0 when there is none)."""
-        for node, strength, topics in self._out.get(source, ()):
-            if node == target and (not topics or topics in edge_filter):
-                return strength
-        return 0.0
+        """The strongest usable edge ``source``->``target`` (0.0 when there is none)."""
+        return max(
+            (
+                strength
+                for node, strength, topics in self._out.get(source, ())
+                if node == target and (not topics or topics in edge_filter)
+            ),
+            default=0.0,
+        )
 
     def path_reach(self, path: tuple[str, ...], edge_filter: EdgeFilter) -> float:
-        """The reach along ``path``, multiplied in path order (the searches' own order)."""
+        """The reach along ``path``, multiplied in path order (the forward search's order)."""
         value = 1.0
         for index in range(len(path) - 1):
             if index > 0:
@@ -148,14 +150,15 @@ class Network:
         max_hops: int,
     ) -> dict[str, _Found]:
         distance = self.distances_to(targets, max_hops)
+        relay = self._relay
+        out = self._out
         best: dict[str, tuple[float, int, tuple[str, ...]]] = {source: (1.0, 0, (source,))}
         frontier: list[tuple[str, float, tuple[str, ...]]] = [(source, 1.0, (source,))]
-        out = self._out
         for hops in range(1, max_hops + 1):
             budget = max_hops - hops
             improved: dict[str, tuple[float, tuple[str, ...]]] = {}
             for node, value, path in frontier:
-                base = value if node == source else value * self.relay(node)
+                base = value if node == source else value * relay.get(node, UNSEATED_RELAY)
                 if base <= 0:
                     continue
                 for nxt, strength, topics in out.get(node, ()):
@@ -165,31 +168,33 @@ class Network:
                         continue
                     candidate = base * strength
                     seen = best.get(nxt)
-                    if seen is not None:
-                        if candidate < seen[0] or (candidate == seen[0] and seen[1] < hops):
-                            continue
-                        if candidate == seen[0] and path + (nxt,) >= seen[2]:
-                            continue
+                    if seen is not None and (
+                        candidate < seen[0]
+                        or (candidate == seen[0] and (seen[1] < hops or (*path, nxt) >= seen[2]))
+                    ):
+                        continue
                     extended = (*path, nxt)
                     best[nxt] = (candidate, hops, extended)
                     improved[nxt] = (candidate, extended)
-            frontier = [(node, value, path) for node, (value, path) in improved.items()]
-            if not frontier:
+            if not improved:
                 break
+            frontier = [(node, value, path) for node, (value, path) in improved.items()]
         return {node: (value, path) for node, (value, _, path) in best.items()}
 
-    def best_to(self, target: str, max_hops: int) -> dict[str, InfluencePath]:
-        """Best path from every stakeholder that reaches ``target``, over every edge."""
-        key = (target, max_hops)
-        cached = self._backward.get(key)
-        if cached is not None:
-            return cached
+    def best_to(
+        self, target: str, max_hops: int, wanted: Callable[[str], bool], first: int
+    ) -> list[tuple[str, InfluencePath]]:
+        """The ``first`` stakeholders satisfying ``wanted`` who reach ``target`` best.
+
+        Searched backwards from ``target`` over every edge; ranked by reach, then id.
+        """
+        relay = self._relay
         best: dict[str, tuple[float, int, tuple[str, ...]]] = {target: (1.0, 0, (target,))}
         frontier: list[tuple[str, float, tuple[str, ...]]] = [(target, 1.0, (target,))]
         for hops in range(1, max_hops + 1):
             improved: dict[str, tuple[float, tuple[str, ...]]] = {}
             for node, value, path in frontier:
-                base = value if node == target else self.relay(node) * value
+                base = value if node == target else relay.get(node, UNSEATED_RELAY) * value
                 if base <= 0:
                     continue
                 for previous, strength, _ in self._in.get(node, ()):
@@ -197,25 +202,32 @@ class Network:
                         continue
                     candidate = strength * base
                     seen = best.get(previous)
-                    if seen is not None:
-                        if candidate < seen[0] or (candidate == seen[0] and seen[1] < hops):
-                            continue
-                        if candidate == seen[0] and (previous, *path) >= seen[2]:
-                            continue
+                    if seen is not None and (
+                        candidate < seen[0]
+                        or (
+                            candidate == seen[0]
+                            and (seen[1] < hops or (previous, *path) >= seen[2])
+                        )
+                    ):
+                        continue
                     extended = (previous, *path)
                     best[previous] = (candidate, hops, extended)
                     improved[previous] = (candidate, extended)
-            frontier = [(node, value, path) for node, (value, path) in improved.items()]
-            if not frontier:
+            if not improved:
                 break
+            frontier = [(node, value, path) for node, (value, path) in improved.items()]
+        ranked = sorted(
+            (-value, node, path)
+            for node, (value, _, path) in best.items()
+            if node != target and wanted(node)
+        )[:first]
         # Re-multiplied in path order so a reach never depends on the search direction.
-        result = {
-            node: InfluencePath(path, self.path_reach(path, self.every_edge))
-            for node, (_, _, path) in best.items()
-            if node != target
-        }
-        self._backward[key] = result
-        return result
+        found = [
+            (node, InfluencePath(path, self.path_reach(path, self.every_edge)))
+            for _, node, path in ranked
+        ]
+        found.sort(key=lambda item: (-item[1].reach, item[0]))
+        return found
 
     def top_paths(
         self, source: str, target: str, max_hops: int, first: int
@@ -237,11 +249,11 @@ class Network:
             if base <= 0 or (len(kept) == first and base < -kept[-1][0]):
                 return
             budget = max_hops - hops - 1
-            tried: set[str] = set()  # parallel edges: the strongest (listed first) counts
+            strongest: dict[str, float] = {}  # parallel edges count once, at their strongest
             for nxt, strength, _ in self._out.get(node, ()):
-                if nxt in tried or nxt in path or distance.get(nxt, budget + 1) > budget:
-                    continue
-                tried.add(nxt)
+                if nxt not in path and distance.get(nxt, budget + 1) <= budget:
+                    strongest[nxt] = max(strength, strongest.get(nxt, 0.0))
+            for nxt, strength in strongest.items():
                 visit(nxt, base * strength, (*path, nxt))
 
         visit(source, 1.0, (source,))
@@ -290,7 +302,5 @@ def reach(
     argument = graph.arguments.get(argument_id) if argument_id is not None else None
     if argument_id is not None and argument is None:
         raise NotFound("Argument", argument_id)
-    found = network.best_from(
-        source, network.edge_filter(argument), frozenset({target}), max_hops
-    )
+    found = network.best_from(source, network.edge_filter(argument), frozenset({target}), max_hops)
     return found.get(target)

@@ -1,0 +1,300 @@
+"""``coaching_plan``: which champion to coach on which argument to reach each approver.
+
+Reading choices where DESIGN section 3 leaves room (each one is what a seller would act on):
+
+- Status: UNCOVERED means no play exists, i.e. no champion can carry an argument with a
+  positive fit to the approver within maxHops. A champion who reaches the approver while
+  no argument fits (or only over topic edges no fitting argument may use) leaves the
+  approver UNCOVERED too: there is nothing the seller can coach. When the playbook has no
+  argument for what the approver weighs, a warning says so.
+- Develop candidates (WEAK/UNCOVERED only) are the account's stakeholders who are neither
+  champions nor opponents, the approver excluded, with any reach to the approver over
+  every edge; best five, by reach then id. ``reachable_by`` lists the champions who reach
+  each candidate over every edge, by reach then id (possibly none: a new route is needed).
+- Threats are listed for every approver, secured ones included (an opponent can still
+  work on a champion), and never name the approver themself.
+- Approvers are listed economic buyers first, then approvers, then veto holders, each by
+  name then id; the plan lists plays in the order the greedy chose them.
+- Warnings come in a fixed order: the decision rule, the data, stance contradictions, then
+  per approver in listing order.
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+
+from graph_api.domain.enums import CommitteeRole, CoverageStatus, DecisionRule, Stance
+from graph_api.engine.committee import Committee, read_committee
+from graph_api.engine.explanation import name_of
+from graph_api.engine.fit import fit, known_concerns
+from graph_api.engine.model import (
+    ApproverAssessment,
+    CoachingResult,
+    DevelopCandidate,
+    InfluencePath,
+    Options,
+    Subgraph,
+    Threat,
+)
+from graph_api.engine.plan import greedy_plan
+from graph_api.engine.plays import Candidate, candidate_plays, to_play
+from graph_api.engine.probability import BASELINE_BY_STANCE, WinRule, lifted, weighted_rule
+from graph_api.engine.reach import Network
+
+COVERED_VALUE = 0.25
+THREAT_REACH = 0.2
+MAX_DEVELOP_CANDIDATES = 5
+
+DEFAULT_OPTIONS = Options()
+
+
+def coaching_plan(graph: Subgraph, options: Options = DEFAULT_OPTIONS) -> CoachingResult:
+    """Assess every approver of the opportunity and choose the plays worth running.
+
+    Raises:
+        InvalidInput: an option is outside its range (every bad option is named).
+
+    Example:
+        >>> result = coaching_plan(subgraph, Options(max_hops=2))
+        >>> [play.explanation for play in result.plan][:1]
+        ["Dana reaches Chris (CFO) directly (0.80); Chris weighs ..."]
+    """
+    options.validate()
+    committee = read_committee(graph)
+    network = Network(graph, committee)
+    rule, warnings = _resolve_rule(graph, committee)
+
+    seats = graph.seats
+    open_approvers = [a for a in committee.approvers if seats[a].stance is not Stance.CHAMPION]
+    plays = candidate_plays(graph, committee, network, open_approvers, options.max_hops)
+    baseline = {a: BASELINE_BY_STANCE[seats[a].stance] for a in committee.approvers}
+    chosen = greedy_plan(
+        chain.from_iterable(plays.values()), rule, baseline, options.capacity_per_champion
+    )
+    with_plan = {
+        a: lifted(p, (play.value for play in chosen if play.approver_id == a))
+        for a, p in baseline.items()
+    }
+
+    statuses = {a: _status(graph, a, plays.get(a, [])) for a in committee.approvers}
+    develop = _develop_candidates(
+        graph,
+        committee,
+        network,
+        [a for a, status in statuses.items() if status in _NEEDS_DEVELOPMENT],
+        options.max_hops,
+    )
+    threats = _threats(committee, network, options.max_hops)
+
+    assessments = tuple(
+        ApproverAssessment(
+            approver_id=a,
+            role=seats[a].role,
+            stance=seats[a].stance,
+            status=statuses[a],
+            approval_probability=baseline[a],
+            approval_probability_with_plan=with_plan[a],
+            plays=tuple(
+                to_play(graph, c) for c in plays.get(a, [])[: options.top_plays_per_approver]
+            ),
+            threats=threats.get(a, ()),
+            develop_candidates=develop.get(a, ()),
+        )
+        for a in committee.approvers
+    )
+    warnings += _data_warnings(graph, committee)
+    warnings += _approver_warnings(graph, open_approvers)
+    return CoachingResult(
+        opportunity_id=graph.opportunity_id,
+        decision_rule=rule.rule,
+        win_probability=rule.probability(baseline),
+        win_probability_with_plan=rule.probability(with_plan),
+        approvers=assessments,
+        plan=tuple(to_play(graph, c) for c in chosen),
+        warnings=tuple(dict.fromkeys(warnings)),
+    )
+
+
+_NEEDS_DEVELOPMENT = (CoverageStatus.WEAK, CoverageStatus.UNCOVERED)
+
+
+def _status(graph: Subgraph, approver: str, plays: list[Candidate]) -> CoverageStatus:
+    if graph.seats[approver].stance is Stance.CHAMPION:
+        return CoverageStatus.SECURED
+    if not plays:
+        return CoverageStatus.UNCOVERED
+    return CoverageStatus.COVERED if plays[0].value >= COVERED_VALUE else CoverageStatus.WEAK
+
+
+def _threats(
+    committee: Committee, network: Network, max_hops: int
+) -> dict[str, tuple[Threat, ...]]:
+    targets = frozenset(committee.approvers)
+    found: dict[str, list[Threat]] = {}
+    for opponent in sorted(committee.opponents):
+        routes = network.best_from(opponent, network.every_edge, targets, max_hops)
+        for approver, route in routes.items():
+            if route.reach >= THREAT_REACH:
+                found.setdefault(approver, []).append(
+                    Threat(
+                        opponent_id=opponent,
+                        reach=route.reach,
+                        path=route.path,
+                        alternative_id=committee.pushes.get(opponent),
+                    )
+                )
+    return {
+        approver: tuple(sorted(threats, key=lambda t: (-t.reach, t.opponent_id)))
+        for approver, threats in found.items()
+    }
+
+
+def _develop_candidates(
+    graph: Subgraph,
+    committee: Committee,
+    network: Network,
+    approvers: list[str],
+    max_hops: int,
+) -> dict[str, tuple[DevelopCandidate, ...]]:
+    shortlist: dict[str, list[tuple[str, InfluencePath]]] = {}
+    for approver in approvers:
+
+        def wanted(who: str, approver: str = approver) -> bool:
+            return (
+                who in graph.people
+                and who != approver
+                and who not in committee.champions
+                and who not in committee.opponents
+            )
+
+        shortlist[approver] = network.best_to(approver, max_hops, wanted, MAX_DEVELOP_CANDIDATES)
+
+    candidates = frozenset(who for routes in shortlist.values() for who, _ in routes)
+    champion_reach: dict[str, list[tuple[float, str]]] = {}
+    for champion in sorted(committee.champions):
+        for who, route in network.best_from(
+            champion, network.every_edge, candidates, max_hops
+        ).items():
+            champion_reach.setdefault(who, []).append((-route.reach, champion))
+    return {
+        approver: tuple(
+            DevelopCandidate(
+                stakeholder_id=who,
+                reach=route.reach,
+                path=route.path,
+                reachable_by=tuple(c for _, c in sorted(champion_reach.get(who, []))),
+            )
+            for who, route in routes
+        )
+        for approver, routes in shortlist.items()
+    }
+
+
+def _resolve_rule(graph: Subgraph, committee: Committee) -> tuple[WinRule, list[str]]:
+    """The rule actually applied (after fallbacks) and what the seller must hear about it."""
+    seats = graph.seats
+    approvers = committee.approvers
+    rule = graph.decision_rule
+    warnings: list[str] = []
+    if rule is DecisionRule.ECONOMIC_BUYER:
+        buyers = tuple(a for a in approvers if seats[a].role is CommitteeRole.ECONOMIC_BUYER)
+        if len(buyers) > 1:
+            names = ", ".join(name_of(graph, a) for a in buyers)
+            warnings.append(
+                f"Several economic buyers are seated ({names}); "
+                "the plan counts the deal won only if all of them approve."
+            )
+        if buyers:
+            return WinRule(rule, buyers), warnings
+        warnings.append(
+            f"The decision rule of {graph.opportunity_name} is ECONOMIC_BUYER but no economic "
+            "buyer is seated; win probability falls back to UNANIMOUS over the approvers. "
+            "Find out who owns the budget."
+        )
+        rule = DecisionRule.UNANIMOUS
+    if not approvers:
+        warnings.append(
+            f"No approver is mapped for {graph.opportunity_name}: seat the economic buyer, "
+            "the approvers and anyone with a veto. Until then the win probability is 0."
+        )
+        return WinRule(rule, ()), warnings
+    if rule is DecisionRule.UNANIMOUS:
+        return WinRule(rule, approvers), warnings
+    threshold = graph.threshold
+    if rule is DecisionRule.THRESHOLD and (threshold is None or not 0 <= threshold <= 1):
+        warnings.append(
+            f"The decision rule of {graph.opportunity_name} is THRESHOLD but its threshold "
+            f"is {'missing' if threshold is None else threshold}; "
+            "win probability falls back to MAJORITY."
+        )
+        rule = DecisionRule.MAJORITY
+    voters = [(a, seats[a].vote_weight) for a in approvers]
+    warnings.extend(
+        f"{name_of(graph, a)} has a vote weight of {weight} and does not count in the vote."
+        for a, weight in voters
+        if weight <= 0
+    )
+    return weighted_rule(rule, voters, threshold), warnings
+
+
+def _data_warnings(graph: Subgraph, committee: Committee) -> list[str]:
+    warnings: list[str] = []
+    for who in sorted(graph.cares_about):
+        warnings.extend(
+            f"{name_of(graph, who)} cares about concern '{concern_id}', which is not in the "
+            "playbook; it is ignored."
+            for concern_id in sorted(graph.cares_about[who])
+            if concern_id not in graph.concerns
+        )
+    for argument_id in sorted(graph.arguments):
+        argument = graph.arguments[argument_id]
+        warnings.extend(
+            f"Argument '{argument.title}' addresses concern '{concern_id}', which is not in "
+            "the playbook; it is ignored."
+            for concern_id in sorted(argument.addresses)
+            if concern_id not in graph.concerns
+        )
+    warnings.extend(
+        f"{name_of(graph, advocacy.stakeholder_id)} advocates alternative "
+        f"'{advocacy.alternative_id}', which {graph.opportunity_name} does not consider; "
+        "it is ignored."
+        for advocacy in sorted(graph.advocacy, key=lambda a: (a.stakeholder_id, a.alternative_id))
+        if advocacy.alternative_id not in graph.alternatives
+    )
+    for who in sorted(graph.seats):
+        stance = graph.seats[who].stance
+        ours = committee.ours_advocacy.get(who, 0.0)
+        rival = committee.rival_advocacy.get(who, 0.0)
+        if stance in (Stance.CHAMPION, Stance.SUPPORTER) and rival > ours:
+            pushed = graph.alternatives[committee.pushes[who]].name
+            warnings.append(
+                f"{name_of(graph, who)} is seated as {stance.value} but advocates {pushed} "
+                f"({rival:.2f}) more strongly than our offer ({ours:.2f}); "
+                "confirm where they stand."
+            )
+        elif stance in (Stance.SKEPTIC, Stance.BLOCKER) and ours > rival:
+            warnings.append(
+                f"{name_of(graph, who)} is seated as {stance.value} but advocates our offer "
+                f"({ours:.2f}) more strongly than any alternative ({rival:.2f}); "
+                "confirm where they stand."
+            )
+    return warnings
+
+
+def _approver_warnings(graph: Subgraph, open_approvers: list[str]) -> list[str]:
+    if not graph.arguments:
+        return ["The playbook has no arguments: there is nothing to coach a champion on."]
+    warnings: list[str] = []
+    for approver in open_approvers:
+        name = name_of(graph, approver)
+        if not known_concerns(graph, approver):
+            warnings.append(
+                f"Discover what {name} cares about first: their concerns are unknown, "
+                "so every argument is assumed to fit 0.3."
+            )
+        elif all(fit(graph, arg, approver) <= 0 for arg in graph.arguments.values()):
+            warnings.append(
+                f"No playbook argument addresses what {name} weighs; "
+                "add one or discover more of their concerns."
+            )
+    return warnings
