@@ -6,19 +6,19 @@ import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 
-from graph_api.config import PROJECT_ROOT, Settings, load_settings
+from graph_api.config import PROJECT_ROOT, Settings, UnsafeSettings, load_settings
 from graph_api.db.driver import Database, open_database, wait_until_ready
 from graph_api.db.local_server import LocalNeo4j
 from graph_api.db.migrations import apply_migrations
 from graph_api.domain.enums import ImportMode, Role
 from graph_api.domain.principal import Principal
-from graph_api.errors import FlagbearerError, InvalidInput
+from graph_api.errors import FlagbearerError, InvalidInput, NotFound
 from graph_api.repositories import keys as keys_repo
 from graph_api.repositories.documents import export_document, import_document
 
@@ -28,17 +28,17 @@ DEMO_TENANT = "demo"
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 neo4j_app = typer.Typer(no_args_is_help=True, help="The local Neo4j (data under .data/neo4j).")
-keys_app = typer.Typer(no_args_is_help=True, help="API keys: create, list, revoke.")
+keys_app = typer.Typer(no_args_is_help=True, help="API keys: create, list, revoke, rotate.")
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(keys_app, name="keys")
 
 
-class ModeOption(str, Enum):
+class ModeOption(StrEnum):
     MERGE = "merge"
     REPLACE = "replace"
 
 
-class RoleOption(str, Enum):
+class RoleOption(StrEnum):
     viewer = "viewer"
     editor = "editor"
     admin = "admin"
@@ -103,6 +103,12 @@ def serve(
     from graph_api.app import create_app  # noqa: PLC0415
 
     settings = load_settings()
+    try:
+        settings.refuse_if_unsafe()
+    except UnsafeSettings as error:
+        for problem in error.problems:
+            typer.secho(f"  {problem}", fg=typer.colors.RED, err=True)
+        fail(f"refusing to start in production: {len(error.problems)} unsafe setting(s)")
     try:
         ensure_neo4j(settings)
     except FlagbearerError as error:
@@ -233,12 +239,29 @@ def keys_list(
 
 
 @keys_app.command("revoke")
-def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key id from 'keys list'.")]) -> None:
+def keys_revoke(
+    key_id: Annotated[str, typer.Argument(help="The key id from 'keys list'.")],
+) -> None:
     """Revoke a key: it stops working at once."""
     settings = load_settings()
     ensure_neo4j(settings)
     run_with_database(settings, lambda db: keys_repo.revoke_key(db, key_id))
     typer.echo(f"revoked {key_id}")
+
+
+@keys_app.command("rotate")
+def keys_rotate(
+    key_id: Annotated[str, typer.Argument(help="The key id from 'keys list'.")],
+) -> None:
+    """Replace a key: print the new one alone on stdout and revoke the old one."""
+    settings = load_settings()
+    ensure_neo4j(settings)
+    new = run_with_database(settings, lambda db: keys_repo.rotate_key(db, key_id))
+    typer.echo(
+        f"revoked {key_id}; new key {new.info.id} ({new.info.tenant_id}, {new.info.role.value})",
+        err=True,
+    )
+    typer.echo(new.secret)
 
 
 @neo4j_app.command("start")
@@ -269,6 +292,48 @@ def neo4j_status(bolt_port: Annotated[int | None, typer.Option()] = None) -> Non
     else:
         typer.echo(f"not running (data in {status.home})")
         raise typer.Exit(3)
+
+
+@app.command()
+def plan(
+    tenant: Annotated[str, typer.Option(help="Tenant the opportunity belongs to.")],
+    opportunity: Annotated[str, typer.Option(help="The opportunity's externalId.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
+    max_hops: Annotated[int, typer.Option(help="Longest influence path, 1-6.")] = 3,
+    capacity: Annotated[int, typer.Option(help="Plays per champion, 1-10.")] = 2,
+) -> None:
+    """Print the coaching plan of one opportunity: approvers, plays, threats, the plan."""
+    from graph_api import engine  # noqa: PLC0415
+    from graph_api.plan_report import PlanReport  # noqa: PLC0415
+    from graph_api.repositories.graph import nodes_by_keys  # noqa: PLC0415
+    from graph_api.repositories.subgraph import (  # noqa: PLC0415
+        load_account_map,
+        to_engine_subgraph,
+    )
+
+    settings = load_settings()
+    options = engine.Options(max_hops=max_hops, capacity_per_champion=capacity)
+    principal = cli_principal(tenant)
+
+    async def work(database: Database) -> PlanReport:
+        options.validate()
+        found = await nodes_by_keys(
+            database, principal.tenant_id, "Opportunity", [opportunity], key="externalId"
+        )
+        if opportunity not in found:
+            raise NotFound("Opportunity", opportunity)
+        account_map = await load_account_map(
+            database, principal.tenant_id, opportunity_id=found[opportunity].id
+        )
+        return PlanReport(
+            account_map, engine.coaching_plan(to_engine_subgraph(account_map), options)
+        )
+
+    ensure_neo4j(settings)
+    report = run_with_database(settings, work)
+    typer.echo(
+        json.dumps(report.as_data(), indent=2, ensure_ascii=False) if as_json else report.as_text()
+    )
 
 
 def _plain(value: Any) -> Any:

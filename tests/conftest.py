@@ -25,8 +25,12 @@ TEST_PASSWORD = "flagbearer-tests"
 TEST_HOME = PROJECT_ROOT / ".data" / "test-neo4j"
 
 
+DEFAULT_TEST_PORT = 7697
+
+
 def _test_port() -> int:
-    return int(os.environ.get("FLAGBEARER_TEST_BOLT_PORT", "7697"))
+    """Another port gets its own data folder, so test sessions can run side by side."""
+    return int(os.environ.get("FLAGBEARER_TEST_BOLT_PORT", str(DEFAULT_TEST_PORT)))
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +49,9 @@ def neo4j_settings() -> Iterator[Settings]:
             NEO4J_PASSWORD=os.environ.get("FLAGBEARER_TEST_NEO4J_PASSWORD", TEST_PASSWORD),
         )
         return
-    server = LocalNeo4j(TEST_HOME, bolt_port=_test_port(), password=TEST_PASSWORD)
+    port = _test_port()
+    home = TEST_HOME if port == DEFAULT_TEST_PORT else TEST_HOME.with_name(f"test-neo4j-{port}")
+    server = LocalNeo4j(home, bolt_port=port, password=TEST_PASSWORD)
     status = server.start()
     yield Settings(NEO4J_URI=status.bolt_uri, NEO4J_PASSWORD=TEST_PASSWORD)
     if os.environ.get("FLAGBEARER_TEST_KEEP_NEO4J") != "1":

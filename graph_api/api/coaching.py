@@ -167,22 +167,33 @@ class _Resolver:
 
     def play(self, play: engine.Play) -> Play:
         return Play(
-            champion=self.person(play.champion_id), argument=self.arguments[play.argument_id],
-            approver=self.person(play.approver_id), action=play.action,
-            path=self.path(play.path), reach=play.reach, fit=play.fit, value=play.value,
-            credibility=play.credibility, readiness=play.readiness,
+            champion=self.person(play.champion_id),
+            argument=self.arguments[play.argument_id],
+            approver=self.person(play.approver_id),
+            action=play.action,
+            path=self.path(play.path),
+            reach=play.reach,
+            fit=play.fit,
+            value=play.value,
+            credibility=play.credibility,
+            readiness=play.readiness,
             explanation=play.explanation,
         )
 
     def assessment(self, a: engine.ApproverAssessment) -> ApproverAssessment:
         return ApproverAssessment(
-            approver=self.person(a.approver_id), role=a.role, stance=a.stance, status=a.status,
+            approver=self.person(a.approver_id),
+            role=a.role,
+            stance=a.stance,
+            status=a.status,
             approval_probability=a.approval_probability,
             approval_probability_with_plan=a.approval_probability_with_plan,
             plays=[self.play(p) for p in a.plays],
             threats=[
                 Threat(
-                    opponent=self.person(t.opponent_id), reach=t.reach, path=self.path(t.path),
+                    opponent=self.person(t.opponent_id),
+                    reach=t.reach,
+                    path=self.path(t.path),
                     alternative=(
                         None if t.alternative_id is None else self.alternatives[t.alternative_id]
                     ),
@@ -191,8 +202,10 @@ class _Resolver:
             ],
             develop_candidates=[
                 DevelopCandidate(
-                    stakeholder=self.person(d.stakeholder_id), reach=d.reach,
-                    path=self.path(d.path), reachable_by=self.path(d.reachable_by),
+                    stakeholder=self.person(d.stakeholder_id),
+                    reach=d.reach,
+                    path=self.path(d.path),
+                    reachable_by=self.path(d.reachable_by),
                 )
                 for d in a.develop_candidates
             ],
@@ -202,7 +215,8 @@ class _Resolver:
 def _options(options: CoachingOptions | None) -> engine.Options:
     chosen = options or CoachingOptions()
     result = engine.Options(
-        max_hops=chosen.max_hops, capacity_per_champion=chosen.capacity_per_champion,
+        max_hops=chosen.max_hops,
+        capacity_per_champion=chosen.capacity_per_champion,
         top_plays_per_approver=chosen.top_plays_per_approver,
     )
     result.validate()
@@ -213,13 +227,15 @@ def account_graph_of(account_map: AccountMap) -> AccountGraph:
     """Nodes and edges of the map; seat fields and alternatives when an opportunity is given."""
     graph = to_engine_subgraph(account_map)
     champions = {
-        s for s, seat in graph.seats.items()
+        s
+        for s, seat in graph.seats.items()
         if seat.stance in (enums.Stance.CHAMPION, enums.Stance.SUPPORTER)
     }
     pushes_rival = {
-        a.stakeholder_id for a in graph.advocacy
-        if a.strength >= 0.5 and graph.alternatives[a.alternative_id].kind
-        is not enums.AlternativeKind.OURS
+        a.stakeholder_id
+        for a in graph.advocacy
+        if a.strength >= 0.5
+        and graph.alternatives[a.alternative_id].kind is not enums.AlternativeKind.OURS
     }
     seats = {s["stakeholder"]: s for s in account_map.seats}
     nodes: list[GraphNode] = []
@@ -228,11 +244,15 @@ def account_graph_of(account_map: AccountMap) -> AccountGraph:
         engine_seat = graph.seats.get(person.id)
         nodes.append(
             GraphNode(
-                id=strawberry.ID(person.id), external_id=person.external_id, kind="Stakeholder",
-                label=str(person.get("name")), title=person.get("title"),
+                id=strawberry.ID(person.id),
+                external_id=person.external_id,
+                kind="Stakeholder",
+                label=str(person.get("name")),
+                title=person.get("title"),
                 department=person.get("department"),
                 seniority=(
-                    None if person.get("seniority") is None
+                    None
+                    if person.get("seniority") is None
                     else enums.Seniority(person.get("seniority"))
                 ),
                 role=None if engine_seat is None else engine_seat.role,
@@ -240,13 +260,15 @@ def account_graph_of(account_map: AccountMap) -> AccountGraph:
                 veto=None if engine_seat is None else engine_seat.veto,
                 vote_weight=None if engine_seat is None else engine_seat.vote_weight,
                 stance_evidence=None if seat is None else seat["stanceEvidence"],
-                is_approver=engine_seat is not None and (
-                    engine_seat.veto or engine_seat.role in (
-                        enums.CommitteeRole.ECONOMIC_BUYER, enums.CommitteeRole.APPROVER
-                    )
+                is_approver=engine_seat is not None
+                and (
+                    engine_seat.veto
+                    or engine_seat.role
+                    in (enums.CommitteeRole.ECONOMIC_BUYER, enums.CommitteeRole.APPROVER)
                 ),
                 is_champion=person.id in champions,
-                is_opponent=person.id in pushes_rival or (
+                is_opponent=person.id in pushes_rival
+                or (
                     engine_seat is not None
                     and engine_seat.stance in (enums.Stance.SKEPTIC, enums.Stance.BLOCKER)
                 ),
@@ -254,22 +276,30 @@ def account_graph_of(account_map: AccountMap) -> AccountGraph:
         )
     nodes.extend(
         GraphNode(
-            id=strawberry.ID(x.id), external_id=x.external_id, kind="Alternative",
-            label=str(x.get("name")), alternative_kind=enums.AlternativeKind(x.get("kind")),
+            id=strawberry.ID(x.id),
+            external_id=x.external_id,
+            kind="Alternative",
+            label=str(x.get("name")),
+            alternative_kind=enums.AlternativeKind(x.get("kind")),
         )
         for x in account_map.alternatives
     )
     edges = [
         GraphEdge(
             id=strawberry.ID(f"REPORTS_TO:{r['source']}:{r['target']}"),
-            source=r["source"], target=r["target"], kind="REPORTS_TO",
+            source=r["source"],
+            target=r["target"],
+            kind="REPORTS_TO",
         )
         for r in account_map.reports_to
     ]
     edges += [
         GraphEdge(
-            id=strawberry.ID(f"INFLUENCES:{r['source']}:{r['target']}"), source=r["source"],
-            target=r["target"], kind="INFLUENCES", weight=r["strength"],
+            id=strawberry.ID(f"INFLUENCES:{r['source']}:{r['target']}"),
+            source=r["source"],
+            target=r["target"],
+            kind="INFLUENCES",
+            weight=r["strength"],
             topics=[enums.ConcernCategory(t) for t in r["topics"] or []],
             evidence=r["evidence"],
         )
@@ -277,8 +307,11 @@ def account_graph_of(account_map: AccountMap) -> AccountGraph:
     ]
     edges += [
         GraphEdge(
-            id=strawberry.ID(f"CONFLICTS_WITH:{r['source']}:{r['target']}"), source=r["source"],
-            target=r["target"], kind="CONFLICTS_WITH", weight=r["strength"],
+            id=strawberry.ID(f"CONFLICTS_WITH:{r['source']}:{r['target']}"),
+            source=r["source"],
+            target=r["target"],
+            kind="CONFLICTS_WITH",
+            weight=r["strength"],
             evidence=r["evidence"],
         )
         for r in account_map.conflicts
@@ -286,8 +319,11 @@ def account_graph_of(account_map: AccountMap) -> AccountGraph:
     edges += [
         GraphEdge(
             id=strawberry.ID(f"ADVOCATES_FOR:{r['stakeholder']}:{r['alternative']}"),
-            source=r["stakeholder"], target=r["alternative"], kind="ADVOCATES_FOR",
-            weight=r["strength"], evidence=r["evidence"],
+            source=r["stakeholder"],
+            target=r["alternative"],
+            kind="ADVOCATES_FOR",
+            weight=r["strength"],
+            evidence=r["evidence"],
         )
         for r in account_map.advocacy
     ]
@@ -295,7 +331,8 @@ def account_graph_of(account_map: AccountMap) -> AccountGraph:
     return AccountGraph(
         account=Account.from_node(account_map.account),
         opportunity=(
-            None if account_map.opportunity is None
+            None
+            if account_map.opportunity is None
             else Opportunity.from_node(account_map.opportunity)
         ),
         nodes=nodes,
@@ -331,11 +368,18 @@ class CoachingQuery:
         " best reach first. With an opportunity, relays are weighed by their seat stance."
     )
     async def influence_paths(
-        self, info: Info, from_id: strawberry.ID, to_id: strawberry.ID, max_hops: int = 3,
-        first: int = 5, opportunity_id: strawberry.ID | None = None,
+        self,
+        info: Info,
+        from_id: strawberry.ID,
+        to_id: strawberry.ID,
+        max_hops: int = 3,
+        first: int = 5,
+        opportunity_id: strawberry.ID | None = None,
     ) -> list[InfluencePath]:
         account_map = await load_account_map(
-            info.context.database, info.context.tenant_id, stakeholder_id=str(from_id),
+            info.context.database,
+            info.context.tenant_id,
+            stakeholder_id=str(from_id),
             opportunity_id=None if opportunity_id is None else str(opportunity_id),
         )
         if opportunity_id is not None and account_map.opportunity is None:
@@ -352,7 +396,9 @@ class CoachingQuery:
         self, info: Info, account_id: strawberry.ID, opportunity_id: strawberry.ID | None = None
     ) -> AccountGraph:
         account_map = await load_account_map(
-            info.context.database, info.context.tenant_id, account_id=str(account_id),
+            info.context.database,
+            info.context.tenant_id,
+            account_id=str(account_id),
             opportunity_id=None if opportunity_id is None else str(opportunity_id),
         )
         return account_graph_of(account_map)

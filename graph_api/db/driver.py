@@ -81,6 +81,8 @@ def open_database(settings: Settings) -> Database:
         auth=(settings.neo4j_user, settings.neo4j_password),
         max_connection_pool_size=50,
         connection_acquisition_timeout=30.0,
+        # "unknown relationship type" hints on an empty database are noise, not problems
+        notifications_min_severity="OFF",
     )
     return Database(driver, settings.neo4j_database)
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Seniority(str, Enum):
+class Seniority(StrEnum):
     IC = "IC"
     MANAGER = "MANAGER"
     DIRECTOR = "DIRECTOR"
@@ -13,21 +13,21 @@ class Seniority(str, Enum):
     C_LEVEL = "C_LEVEL"
 
 
-class DecisionRule(str, Enum):
+class DecisionRule(StrEnum):
     UNANIMOUS = "UNANIMOUS"
     MAJORITY = "MAJORITY"
     ECONOMIC_BUYER = "ECONOMIC_BUYER"
     THRESHOLD = "THRESHOLD"
 
 
-class AlternativeKind(str, Enum):
+class AlternativeKind(StrEnum):
     OURS = "OURS"
     COMPETITOR = "COMPETITOR"
     STATUS_QUO = "STATUS_QUO"
     BUILD = "BUILD"
 
 
-class ConcernCategory(str, Enum):
+class ConcernCategory(StrEnum):
     FINANCIAL = "FINANCIAL"
     RISK = "RISK"
     GROWTH = "GROWTH"
@@ -37,7 +37,7 @@ class ConcernCategory(str, Enum):
     PERSONAL = "PERSONAL"
 
 
-class ArgumentKind(str, Enum):
+class ArgumentKind(StrEnum):
     HERD = "HERD"
     GOLD_MEDAL = "GOLD_MEDAL"
     GERMAN_SHEPHERD = "GERMAN_SHEPHERD"
@@ -46,7 +46,7 @@ class ArgumentKind(str, Enum):
     STRATEGIC = "STRATEGIC"
 
 
-class CommitteeRole(str, Enum):
+class CommitteeRole(StrEnum):
     ECONOMIC_BUYER = "ECONOMIC_BUYER"
     APPROVER = "APPROVER"
     DECISION_MAKER = "DECISION_MAKER"
@@ -58,7 +58,7 @@ class CommitteeRole(str, Enum):
     LEGAL = "LEGAL"
 
 
-class Stance(str, Enum):
+class Stance(StrEnum):
     CHAMPION = "CHAMPION"
     SUPPORTER = "SUPPORTER"
     NEUTRAL = "NEUTRAL"
@@ -67,30 +67,30 @@ class Stance(str, Enum):
     UNKNOWN = "UNKNOWN"
 
 
-class Reception(str, Enum):
+class Reception(StrEnum):
     POSITIVE = "POSITIVE"
     NEUTRAL = "NEUTRAL"
     NEGATIVE = "NEGATIVE"
 
 
-class PlayAction(str, Enum):
+class PlayAction(StrEnum):
     DEPLOY = "DEPLOY"
     COACH = "COACH"
 
 
-class CoverageStatus(str, Enum):
+class CoverageStatus(StrEnum):
     SECURED = "SECURED"
     COVERED = "COVERED"
     WEAK = "WEAK"
     UNCOVERED = "UNCOVERED"
 
 
-class ImportMode(str, Enum):
+class ImportMode(StrEnum):
     MERGE = "MERGE"
     REPLACE = "REPLACE"
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """The role an API key or token grants within its tenant."""
 
     VIEWER = "viewer"

@@ -37,7 +37,9 @@ REL_KINDS: dict[str, RelKind] = {
         RelKind("INFLUENCES", "Stakeholder", "Stakeholder", ("strength", "topics", "evidence")),
         RelKind("CONFLICTS_WITH", "Stakeholder", "Stakeholder", ("strength", "evidence")),
         RelKind(
-            "SITS_ON", "Stakeholder", "Opportunity",
+            "SITS_ON",
+            "Stakeholder",
+            "Opportunity",
             ("role", "stance", "veto", "voteWeight", "stanceEvidence", "stanceUpdatedAt"),
         ),
         RelKind("CONSIDERS", "Opportunity", "Alternative", ()),
@@ -52,7 +54,8 @@ REL_KINDS: dict[str, RelKind] = {
 
 
 def _nodes_by(label: str, key: str) -> str:
-    assert label in NODE_KINDS and key in ("id", "externalId")
+    assert label in NODE_KINDS
+    assert key in ("id", "externalId")
     return (
         f"MATCH (n:{label}) WHERE n.{key} IN $keys AND n.tenantId = $tenantId "
         "RETURN properties(n) AS n"
@@ -95,7 +98,8 @@ ORDER BY label, coalesce(n.name, n.title), n.id
 
 def _child_page(parent: str, rel: str, child: str, child_points_to_parent: bool) -> str:
     pattern = (
-        f"(c:{child})-[:{rel}]->(p:{parent})" if child_points_to_parent
+        f"(c:{child})-[:{rel}]->(p:{parent})"
+        if child_points_to_parent
         else f"(p:{parent})-[:{rel}]->(c:{child})"
     )
     sort = "coalesce(c.name, c.title)"
@@ -130,7 +134,11 @@ def _node(label: str, props: dict[str, Any]) -> Node:
 
 
 async def nodes_by_keys(
-    database: Database, tenant_id: str, label: str, keys: Iterable[str], key: str = "id",
+    database: Database,
+    tenant_id: str,
+    label: str,
+    keys: Iterable[str],
+    key: str = "id",
 ) -> dict[str, Node]:
     """Nodes of ``label`` in the tenant whose ``key`` (id or externalId) is in ``keys``."""
     query = (NODES_BY_ID if key == "id" else NODES_BY_EXTERNAL_ID)[label]
@@ -145,7 +153,11 @@ async def nodes_by_keys(
 
 
 async def edges_of(
-    database: Database, tenant_id: str, rel_type: str, ids: Iterable[str], outgoing: bool,
+    database: Database,
+    tenant_id: str,
+    rel_type: str,
+    ids: Iterable[str],
+    outgoing: bool,
 ) -> dict[str, list[Edge]]:
     """Edges of one type leaving (``outgoing``) or entering each of ``ids``, by that id."""
     query = (EDGES_OUT if outgoing else EDGES_IN)[rel_type]
@@ -163,16 +175,19 @@ async def edges_of(
 
 
 async def child_pages(
-    database: Database, tenant_id: str, parent: str, child: str,
-    parent_ids: Iterable[str], offset: int, limit: int,
+    database: Database,
+    tenant_id: str,
+    parent: str,
+    child: str,
+    parent_ids: Iterable[str],
+    offset: int,
+    limit: int,
 ) -> dict[str, Page]:
     query = CHILD_PAGES[(parent, child)]
     wanted = list(dict.fromkeys(parent_ids))
 
     async def work(tx: AsyncManagedTransaction) -> dict[str, Page]:
-        result = await tx.run(
-            query, ids=wanted, tenantId=tenant_id, offset=offset, limit=limit
-        )
+        result = await tx.run(query, ids=wanted, tenantId=tenant_id, offset=offset, limit=limit)
         return {
             r["pid"]: Page([_node(child, p) for p in r["page"]], r["total"], offset)
             async for r in result
@@ -190,13 +205,22 @@ class AccountFilter:
 
 
 async def list_accounts(
-    database: Database, tenant_id: str, account_filter: AccountFilter, offset: int, limit: int,
+    database: Database,
+    tenant_id: str,
+    account_filter: AccountFilter,
+    offset: int,
+    limit: int,
 ) -> Page:
     async def work(tx: AsyncManagedTransaction) -> Page:
         result = await tx.run(
-            LIST_ACCOUNTS, tenantId=tenant_id, offset=offset, limit=limit,
-            nameContains=account_filter.name_contains, industry=account_filter.industry,
-            region=account_filter.region, isReference=account_filter.is_reference,
+            LIST_ACCOUNTS,
+            tenantId=tenant_id,
+            offset=offset,
+            limit=limit,
+            nameContains=account_filter.name_contains,
+            industry=account_filter.industry,
+            region=account_filter.region,
+            isReference=account_filter.is_reference,
         )
         record = await result.single()
         if record is None:

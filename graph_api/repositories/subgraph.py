@@ -125,8 +125,12 @@ class AccountMap:
 
 
 async def load_account_map(
-    database: Database, tenant_id: str, *, account_id: str | None = None,
-    opportunity_id: str | None = None, stakeholder_id: str | None = None,
+    database: Database,
+    tenant_id: str,
+    *,
+    account_id: str | None = None,
+    opportunity_id: str | None = None,
+    stakeholder_id: str | None = None,
 ) -> AccountMap:
     """The map of an account (by id, or the account of an opportunity or a stakeholder).
 
@@ -136,8 +140,11 @@ async def load_account_map(
 
     async def work(tx: AsyncManagedTransaction) -> dict[str, Any] | None:
         result = await tx.run(
-            LOAD_ACCOUNT_MAP, tenantId=tenant_id, accountId=account_id,
-            opportunityId=opportunity_id, stakeholderId=stakeholder_id,
+            LOAD_ACCOUNT_MAP,
+            tenantId=tenant_id,
+            accountId=account_id,
+            opportunityId=opportunity_id,
+            stakeholderId=stakeholder_id,
         )
         record = await result.single()
         return None if record is None else dict(record)
@@ -154,7 +161,8 @@ async def load_account_map(
     return AccountMap(
         account=Node.from_record("Account", row["account"]),
         opportunity=(
-            None if row["opportunity"] is None
+            None
+            if row["opportunity"] is None
             else Node.from_record("Opportunity", row["opportunity"])
         ),
         people=sorted(
@@ -194,15 +202,19 @@ def to_engine_subgraph(account_map: AccountMap) -> engine.Subgraph:
         },
         seats={
             s["stakeholder"]: engine.Seat(
-                s["stakeholder"], CommitteeRole(s["role"]),
-                Stance(s["stance"] or Stance.UNKNOWN.value), bool(s["veto"]),
+                s["stakeholder"],
+                CommitteeRole(s["role"]),
+                Stance(s["stance"] or Stance.UNKNOWN.value),
+                bool(s["veto"]),
                 float(s["voteWeight"]) if s["voteWeight"] is not None else 1.0,
             )
             for s in account_map.seats
         },
         influences=tuple(
             engine.Influence(
-                i["source"], i["target"], float(i["strength"]),
+                i["source"],
+                i["target"],
+                float(i["strength"]),
                 frozenset(ConcernCategory(t) for t in i["topics"] or []),
             )
             for i in sorted(account_map.influences, key=lambda e: (e["source"], e["target"]))
@@ -227,7 +239,9 @@ def to_engine_subgraph(account_map: AccountMap) -> engine.Subgraph:
         },
         arguments={
             g["node"]["id"]: engine.Argument(
-                g["node"]["id"], g["node"]["title"], ArgumentKind(g["node"]["kind"]),
+                g["node"]["id"],
+                g["node"]["title"],
+                ArgumentKind(g["node"]["kind"]),
                 g["node"].get("talkTrack") or "",
                 {a["concern"]: float(a["fit"]) for a in g["addresses"]},
                 frozenset(g["citedIndustries"]),
@@ -236,10 +250,11 @@ def to_engine_subgraph(account_map: AccountMap) -> engine.Subgraph:
         },
         cares_about=_nested(account_map.cares_about),
         readiness={
-            (c["stakeholder"], c["argument"]): float(c["readiness"])
-            for c in account_map.coached_on
+            (c["stakeholder"], c["argument"]): float(c["readiness"]) for c in account_map.coached_on
         },
-        heard={(h["stakeholder"], h["argument"]): Reception(h["reception"]) for h in account_map.heard},
+        heard={
+            (h["stakeholder"], h["argument"]): Reception(h["reception"]) for h in account_map.heard
+        },
     )
 
 
