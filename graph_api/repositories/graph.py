@@ -85,8 +85,8 @@ WHERE n.tenantId = $tenantId
   AND ($region IS NULL OR n.region = $region)
   AND ($isReference IS NULL OR coalesce(n.isReference, false) = $isReference)
 WITH n ORDER BY n.name, n.id
-WITH collect(n) AS all
-RETURN size(all) AS total, [n IN all[$offset..$offset + $limit] | properties(n)] AS page
+WITH collect(n) AS items
+RETURN size(items) AS total, [n IN items[$offset..$offset + $limit] | properties(n)] AS page
 """
 
 LIST_PLAYBOOK = """
@@ -108,9 +108,9 @@ def _child_page(parent: str, rel: str, child: str, child_points_to_parent: bool)
         f"MATCH (p:{parent} {{id: pid}}) WHERE p.tenantId = $tenantId "
         f"OPTIONAL MATCH {pattern} WHERE c.tenantId = $tenantId "
         f"WITH pid, c ORDER BY {sort}, c.id "
-        f"WITH pid, [x IN collect(c) WHERE x IS NOT NULL] AS all "
-        f"RETURN pid, size(all) AS total, "
-        f"[x IN all[$offset..$offset + $limit] | properties(x)] AS page"
+        f"WITH pid, [x IN collect(c) WHERE x IS NOT NULL] AS items "
+        f"RETURN pid, size(items) AS total, "
+        f"[x IN items[$offset..$offset + $limit] | properties(x)] AS page"
     )
 
 

@@ -10,15 +10,11 @@ from graph_api.db.driver import Database
 
 _PAGE = """
 WITH c ORDER BY c.at DESC, c.id DESC
-WITH collect(c) AS all
-RETURN size(all) AS total, [c IN all[$offset..$offset + $limit] | properties(c)] AS rows
+WITH collect(c) AS items
+RETURN size(items) AS total, [c IN items[$offset..$offset + $limit] | properties(c)] AS rows
 """
-ENTITY_HISTORY = (
-    "MATCH (c:Change) WHERE c.tenantId = $tenantId AND c.entityId = $entityId" + _PAGE
-)
-ACCOUNT_FEED = (
-    "MATCH (c:Change) WHERE c.tenantId = $tenantId AND c.accountId = $accountId" + _PAGE
-)
+ENTITY_HISTORY = "MATCH (c:Change) WHERE c.tenantId = $tenantId AND c.entityId = $entityId" + _PAGE
+ACCOUNT_FEED = "MATCH (c:Change) WHERE c.tenantId = $tenantId AND c.accountId = $accountId" + _PAGE
 
 
 @dataclass(frozen=True)
@@ -50,8 +46,16 @@ async def _page(database: Database, query: str, **params: object) -> ChangePage:
             return ChangePage([], 0)
         rows = [
             ChangeRow(
-                r["id"], r["at"], r["actor"], r["action"], r["entityKind"], r["entityId"],
-                r.get("field"), r.get("oldValue"), r.get("newValue"), r.get("evidence"),
+                r["id"],
+                r["at"],
+                r["actor"],
+                r["action"],
+                r["entityKind"],
+                r["entityId"],
+                r.get("field"),
+                r.get("oldValue"),
+                r.get("newValue"),
+                r.get("evidence"),
                 r.get("reason"),
             )
             for r in record["rows"]
@@ -65,7 +69,11 @@ async def entity_history(
     database: Database, tenant_id: str, entity_id: str, offset: int, limit: int
 ) -> ChangePage:
     return await _page(
-        database, ENTITY_HISTORY, tenantId=tenant_id, entityId=entity_id, offset=offset,
+        database,
+        ENTITY_HISTORY,
+        tenantId=tenant_id,
+        entityId=entity_id,
+        offset=offset,
         limit=limit,
     )
 
@@ -74,6 +82,10 @@ async def account_feed(
     database: Database, tenant_id: str, account_id: str, offset: int, limit: int
 ) -> ChangePage:
     return await _page(
-        database, ACCOUNT_FEED, tenantId=tenant_id, accountId=account_id, offset=offset,
+        database,
+        ACCOUNT_FEED,
+        tenantId=tenant_id,
+        accountId=account_id,
+        offset=offset,
         limit=limit,
     )
