@@ -45,10 +45,18 @@ def generate_account_document(n: int, seed: int = 0) -> dict[str, Any]:
     rng = random.Random(seed * 1_000_003 + n)
     account = f"acct-{n}-{seed}"
     references = [
-        {"externalId": "ref-northwind", "name": "Northwind Freight",
-         "industry": "Logistics", "isReference": True},
-        {"externalId": "ref-contoso", "name": "Contoso Retail",
-         "industry": "Retail", "isReference": True},
+        {
+            "externalId": "ref-northwind",
+            "name": "Northwind Freight",
+            "industry": "Logistics",
+            "isReference": True,
+        },
+        {
+            "externalId": "ref-contoso",
+            "name": "Contoso Retail",
+            "industry": "Retail",
+            "isReference": True,
+        },
     ]
     # The playbook is the tenant's, so every document carries the same one.
     playbook_rng = random.Random(7)
@@ -60,18 +68,22 @@ def generate_account_document(n: int, seed: int = 0) -> dict[str, Any]:
     for i in range(12):
         kind = KINDS[i % len(KINDS)]
         addressed = playbook_rng.sample(range(10), playbook_rng.randint(1, 3))
-        arguments.append({
-            "externalId": f"a-{i}",
-            "title": f"{kind.replace('_', ' ').title()} argument #{i}",
-            "kind": kind,
-            "talkTrack": "Open with the customer's own numbers, then the proof.",
-            "proofPoints": [f"Proof point {i}.1", f"Proof point {i}.2"],
-            "cites": ["ref-northwind" if i % 2 == 0 else "ref-contoso"] if kind == "HERD" else [],
-            "addresses": [
-                {"concern": f"c-{c}", "fit": round(playbook_rng.uniform(0.3, 1.0), 2)}
-                for c in addressed
-            ],
-        })
+        arguments.append(
+            {
+                "externalId": f"a-{i}",
+                "title": f"{kind.replace('_', ' ').title()} argument #{i}",
+                "kind": kind,
+                "talkTrack": "Open with the customer's own numbers, then the proof.",
+                "proofPoints": [f"Proof point {i}.1", f"Proof point {i}.2"],
+                "cites": ["ref-northwind" if i % 2 == 0 else "ref-contoso"]
+                if kind == "HERD"
+                else [],
+                "addresses": [
+                    {"concern": f"c-{c}", "fit": round(playbook_rng.uniform(0.3, 1.0), 2)}
+                    for c in addressed
+                ],
+            }
+        )
 
     people = [f"{account}-p-{i}" for i in range(n)]
     department_of = {p: i // DEPARTMENT_SIZE for i, p in enumerate(people)}
@@ -124,8 +136,10 @@ def generate_account_document(n: int, seed: int = 0) -> dict[str, Any]:
             ]
         if p in approvers and rng.random() < 0.5:
             entry["heard"] = [
-                {"argument": f"a-{rng.randrange(12)}",
-                 "reception": rng.choice(["POSITIVE", "NEUTRAL", "NEGATIVE"])}
+                {
+                    "argument": f"a-{rng.randrange(12)}",
+                    "reception": rng.choice(["POSITIVE", "NEUTRAL", "NEGATIVE"]),
+                }
             ]
         stakeholders.append(entry)
 
@@ -141,8 +155,12 @@ def generate_account_document(n: int, seed: int = 0) -> dict[str, Any]:
         for q in sorted(targets):
             topics = [] if rng.random() < 0.6 else rng.sample(CATEGORIES, rng.randint(1, 2))
             influences.append(
-                {"from": p, "to": q, "strength": round(rng.uniform(0.2, 0.95), 2),
-                 "topics": sorted(topics)}
+                {
+                    "from": p,
+                    "to": q,
+                    "strength": round(rng.uniform(0.2, 0.95), 2),
+                    "topics": sorted(topics),
+                }
             )
     conflicts = []
     conflict_pairs: set[tuple[str, str]] = set()
@@ -157,23 +175,29 @@ def generate_account_document(n: int, seed: int = 0) -> dict[str, Any]:
     committee = []
     for index, p in enumerate(approvers):
         role = "ECONOMIC_BUYER" if index == 0 else ("LEGAL" if index == 3 else "APPROVER")
-        committee.append({
-            "stakeholder": p, "role": role,
-            "stance": rng.choice(["NEUTRAL", "UNKNOWN", "SKEPTIC", "SUPPORTER"]),
-            "veto": role != "APPROVER", "voteWeight": 2 if index == 0 else 1,
-        })
+        committee.append(
+            {
+                "stakeholder": p,
+                "role": role,
+                "stance": rng.choice(["NEUTRAL", "UNKNOWN", "SKEPTIC", "SUPPORTER"]),
+                "veto": role != "APPROVER",
+                "voteWeight": 2 if index == 0 else 1,
+            }
+        )
     committee += [{"stakeholder": p, "role": "INFLUENCER", "stance": "CHAMPION"} for p in champions]
     committee += [
-        {"stakeholder": p, "role": "TECHNICAL_EVALUATOR", "stance": "SUPPORTER"}
-        for p in supporters
+        {"stakeholder": p, "role": "TECHNICAL_EVALUATOR", "stance": "SUPPORTER"} for p in supporters
     ]
     committee += [
         {"stakeholder": p, "role": "USER_BUYER", "stance": rng.choice(["SKEPTIC", "BLOCKER"])}
         for p in opponents
     ]
     committee += [
-        {"stakeholder": p, "role": rng.choice(["INFLUENCER", "PROCUREMENT", "GATEKEEPER"]),
-         "stance": rng.choice(["NEUTRAL", "UNKNOWN"])}
+        {
+            "stakeholder": p,
+            "role": rng.choice(["INFLUENCER", "PROCUREMENT", "GATEKEEPER"]),
+            "stance": rng.choice(["NEUTRAL", "UNKNOWN"]),
+        }
         for p in others
     ]
     advocacy = [
@@ -181,14 +205,15 @@ def generate_account_document(n: int, seed: int = 0) -> dict[str, Any]:
         for p in champions + supporters
     ]
     advocacy += [
-        {"stakeholder": p, "alternative": rng.choice([rival, status_quo]),
-         "strength": round(rng.uniform(0.5, 0.9), 2)}
+        {
+            "stakeholder": p,
+            "alternative": rng.choice([rival, status_quo]),
+            "strength": round(rng.uniform(0.5, 0.9), 2),
+        }
         for p in opponents
     ]
     unseated = [p for p in people if p not in seated]
-    advocacy.append(
-        {"stakeholder": rng.choice(unseated), "alternative": rival, "strength": 0.7}
-    )
+    advocacy.append({"stakeholder": rng.choice(unseated), "alternative": rival, "strength": 0.7})
     opportunity: dict[str, Any] = {
         "externalId": f"opp-{n}-{seed}",
         "name": f"Fleet telematics ({n})",
@@ -223,7 +248,9 @@ def generate_account_document(n: int, seed: int = 0) -> dict[str, Any]:
         "playbook": {"concerns": concerns, "arguments": arguments},
         "accounts": [
             main,
-            *({**ref, "stakeholders": [], "influences": [], "conflicts": [],
-               "opportunities": []} for ref in references),
+            *(
+                {**ref, "stakeholders": [], "influences": [], "conflicts": [], "opportunities": []}
+                for ref in references
+            ),
         ],
     }

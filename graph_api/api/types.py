@@ -147,15 +147,23 @@ class ChangeEntry:
     @staticmethod
     def from_record(r: history_repo.ChangeRow) -> ChangeEntry:
         return ChangeEntry(
-            id=strawberry.ID(r.id), at=dt.datetime.fromisoformat(r.at), actor=r.actor,
-            action=r.action, entity_kind=r.entity_kind, entity_id=r.entity_id, field=r.field,
+            id=strawberry.ID(r.id),
+            at=dt.datetime.fromisoformat(r.at),
+            actor=r.actor,
+            action=r.action,
+            entity_kind=r.entity_kind,
+            entity_id=r.entity_id,
+            field=r.field,
             old_value=None if r.old_value is None else json.loads(r.old_value),
             new_value=None if r.new_value is None else json.loads(r.new_value),
-            evidence=r.evidence, reason=r.reason,
+            evidence=r.evidence,
+            reason=r.reason,
         )
 
 
-async def _history(info: Info, entity_id: str, first: int | None, after: str | None) -> Connection[ChangeEntry]:
+async def _history(
+    info: Info, entity_id: str, first: int | None, after: str | None
+) -> Connection[ChangeEntry]:
     offset, limit = page_window(info, first, after)
     page = await history_repo.entity_history(
         info.context.database, info.context.tenant_id, entity_id, offset, limit
@@ -191,8 +199,12 @@ class Account(Entity):
     @staticmethod
     def from_node(n: StoredNode) -> Account:
         return Account(
-            **_base(n), name=n.get("name"), industry=n.get("industry"),
-            employees=n.get("employees"), region=n.get("region"), domain=n.get("domain"),
+            **_base(n),
+            name=n.get("name"),
+            industry=n.get("industry"),
+            employees=n.get("employees"),
+            region=n.get("region"),
+            domain=n.get("domain"),
             is_reference=bool(n.get("isReference")),
         )
 
@@ -245,9 +257,13 @@ class Stakeholder(Entity):
     @staticmethod
     def from_node(n: StoredNode) -> Stakeholder:
         return Stakeholder(
-            **_base(n), name=n.get("name"), title=n.get("title"),
-            department=n.get("department"), seniority=_enum(enums.Seniority, n.get("seniority")),
-            email=n.get("email"), last_verified_at=n.get("lastVerifiedAt"),
+            **_base(n),
+            name=n.get("name"),
+            title=n.get("title"),
+            department=n.get("department"),
+            seniority=_enum(enums.Seniority, n.get("seniority")),
+            email=n.get("email"),
+            last_verified_at=n.get("lastVerifiedAt"),
         )
 
     @strawberry.field
@@ -332,8 +348,12 @@ class Opportunity(Entity):
     @staticmethod
     def from_node(n: StoredNode) -> Opportunity:
         return Opportunity(
-            **_base(n), name=n.get("name"), amount=n.get("amount"), currency=n.get("currency"),
-            stage=n.get("stage"), close_date=_date(n.get("closeDate")),
+            **_base(n),
+            name=n.get("name"),
+            amount=n.get("amount"),
+            currency=n.get("currency"),
+            stage=n.get("stage"),
+            close_date=_date(n.get("closeDate")),
             decision_rule=_enum(enums.DecisionRule, n.get("decisionRule")),
             threshold=n.get("threshold"),
         )
@@ -395,8 +415,11 @@ class Argument(Entity):
     @staticmethod
     def from_node(n: StoredNode) -> Argument:
         return Argument(
-            **_base(n), title=n.get("title"), kind=enums.ArgumentKind(n.get("kind")),
-            talk_track=n.get("talkTrack"), proof_points=list(n.get("proofPoints") or []),
+            **_base(n),
+            title=n.get("title"),
+            kind=enums.ArgumentKind(n.get("kind")),
+            talk_track=n.get("talkTrack"),
+            proof_points=list(n.get("proofPoints") or []),
         )
 
     @strawberry.field
@@ -415,13 +438,10 @@ class Argument(Entity):
 
 
 async def _stakeholder(info: Info, node_id: str) -> Stakeholder:
-    node = await _node_or_none(info, "Stakeholder", node_id)
-    if node is None:  # the edge was read in the caller's tenant, so its ends are too
-        raise LookupError(f"stakeholder {node_id} vanished mid-request")
-    return Stakeholder.from_node(node)
+    return Stakeholder.from_node(await load_node(info, "Stakeholder", node_id))
 
 
-async def _load(info: Info, label: str, node_id: str) -> StoredNode:
+async def load_node(info: Info, label: str, node_id: str) -> StoredNode:
     node = await _node_or_none(info, label, node_id)
     if node is None:
         raise LookupError(f"{label} {node_id} vanished mid-request")
@@ -440,7 +460,9 @@ class Influence:
     @staticmethod
     def from_edge(e: StoredEdge) -> Influence:
         return Influence(
-            id=strawberry.ID(e.id), source_id=e.source, target_id=e.target,
+            id=strawberry.ID(e.id),
+            source_id=e.source,
+            target_id=e.target,
             strength=e.get("strength"),
             topics=[enums.ConcernCategory(t) for t in e.get("topics") or []],
             evidence=e.get("evidence"),
@@ -466,8 +488,11 @@ class Conflict:
     @staticmethod
     def from_edge(e: StoredEdge) -> Conflict:
         return Conflict(
-            id=strawberry.ID(e.id), source_id=e.source, target_id=e.target,
-            strength=e.get("strength"), evidence=e.get("evidence"),
+            id=strawberry.ID(e.id),
+            source_id=e.source,
+            target_id=e.target,
+            strength=e.get("strength"),
+            evidence=e.get("evidence"),
         )
 
     @strawberry.field(name="from")
@@ -499,7 +524,9 @@ class Seat:
     @staticmethod
     def from_edge(e: StoredEdge) -> Seat:
         return Seat(
-            id=strawberry.ID(e.id), stakeholder_id=e.source, opportunity_id=e.target,
+            id=strawberry.ID(e.id),
+            stakeholder_id=e.source,
+            opportunity_id=e.target,
             role=enums.CommitteeRole(e.get("role")),
             stance=enums.Stance(e.get("stance") or "UNKNOWN"),
             veto=bool(e.get("veto")),
@@ -514,13 +541,15 @@ class Seat:
 
     @strawberry.field
     async def opportunity(self, info: Info) -> Opportunity:
-        return Opportunity.from_node(await _load(info, "Opportunity", self.opportunity_id))
+        return Opportunity.from_node(await load_node(info, "Opportunity", self.opportunity_id))
 
     @strawberry.field(description="How this seat's stance (and role) moved, with evidence.")
     async def history(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[ChangeEntry]:
-        return await _history(info, seat_key(self.stakeholder_id, self.opportunity_id), first, after)
+        return await _history(
+            info, seat_key(self.stakeholder_id, self.opportunity_id), first, after
+        )
 
 
 @strawberry.type(description="Who carries whose flag: a stakeholder pushing an alternative.")
@@ -534,8 +563,11 @@ class Advocacy:
     @staticmethod
     def from_edge(e: StoredEdge) -> Advocacy:
         return Advocacy(
-            id=strawberry.ID(e.id), stakeholder_id=e.source, alternative_id=e.target,
-            strength=e.get("strength"), evidence=e.get("evidence"),
+            id=strawberry.ID(e.id),
+            stakeholder_id=e.source,
+            alternative_id=e.target,
+            strength=e.get("strength"),
+            evidence=e.get("evidence"),
         )
 
     @strawberry.field
@@ -544,7 +576,7 @@ class Advocacy:
 
     @strawberry.field
     async def alternative(self, info: Info) -> Alternative:
-        return Alternative.from_node(await _load(info, "Alternative", self.alternative_id))
+        return Alternative.from_node(await load_node(info, "Alternative", self.alternative_id))
 
 
 @strawberry.type(description="How much a stakeholder cares about a concern.")
@@ -561,7 +593,7 @@ class StakeholderConcern:
 
     @strawberry.field
     async def concern(self, info: Info) -> Concern:
-        return Concern.from_node(await _load(info, "Concern", self.concern_id))
+        return Concern.from_node(await load_node(info, "Concern", self.concern_id))
 
 
 @strawberry.type(description="How well an argument addresses a concern.")
@@ -576,7 +608,7 @@ class ArgumentFit:
 
     @strawberry.field
     async def concern(self, info: Info) -> Concern:
-        return Concern.from_node(await _load(info, "Concern", self.concern_id))
+        return Concern.from_node(await load_node(info, "Concern", self.concern_id))
 
 
 @strawberry.type(description="How ready a champion is to carry an argument.")
@@ -589,13 +621,15 @@ class Coaching:
     @staticmethod
     def from_edge(e: StoredEdge) -> Coaching:
         return Coaching(
-            id=strawberry.ID(e.id), argument_id=e.target, readiness=e.get("readiness"),
+            id=strawberry.ID(e.id),
+            argument_id=e.target,
+            readiness=e.get("readiness"),
             at=_ts(e.get("at")),
         )
 
     @strawberry.field
     async def argument(self, info: Info) -> Argument:
-        return Argument.from_node(await _load(info, "Argument", self.argument_id))
+        return Argument.from_node(await load_node(info, "Argument", self.argument_id))
 
 
 @strawberry.type(description="An argument a stakeholder already heard, and how it landed.")
@@ -608,18 +642,24 @@ class Hearing:
     @staticmethod
     def from_edge(e: StoredEdge) -> Hearing:
         return Hearing(
-            id=strawberry.ID(e.id), argument_id=e.target,
-            reception=enums.Reception(e.get("reception")), at=_ts(e.get("at")),
+            id=strawberry.ID(e.id),
+            argument_id=e.target,
+            reception=enums.Reception(e.get("reception")),
+            at=_ts(e.get("at")),
         )
 
     @strawberry.field
     async def argument(self, info: Info) -> Argument:
-        return Argument.from_node(await _load(info, "Argument", self.argument_id))
+        return Argument.from_node(await load_node(info, "Argument", self.argument_id))
 
 
 NODE_TYPES: dict[str, Any] = {
-    "Account": Account, "Stakeholder": Stakeholder, "Opportunity": Opportunity,
-    "Alternative": Alternative, "Concern": Concern, "Argument": Argument,
+    "Account": Account,
+    "Stakeholder": Stakeholder,
+    "Opportunity": Opportunity,
+    "Alternative": Alternative,
+    "Concern": Concern,
+    "Argument": Argument,
 }
 
 

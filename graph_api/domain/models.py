@@ -8,6 +8,7 @@ property is added in one place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from graph_api.domain.enums import (
@@ -18,6 +19,34 @@ from graph_api.domain.enums import (
     Seniority,
 )
 
+NAME_MAX = 500  # characters in a name, title or other one-line value
+TEXT_MAX = 10_000  # characters in free text (talk tracks, evidence, proof points)
+LIST_MAX = 100  # items in a list property
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The range a number must lie in, e.g. ``Bounds(0, 1, low_open=True)`` is (0, 1]."""
+
+    low: float
+    high: float | None = None
+    low_open: bool = False
+
+    def admits(self, value: float) -> bool:
+        above = value > self.low if self.low_open else value >= self.low
+        return above and (self.high is None or value <= self.high)
+
+    def __str__(self) -> str:
+        if self.high is None:
+            return f"{'>' if self.low_open else '>='} {self.low:g}"
+        return f"in {'(' if self.low_open else '['}{self.low:g}, {self.high:g}]"
+
+
+UNIT_OPEN = Bounds(0, 1, low_open=True)  # (0, 1]: strengths, weights, fits, thresholds
+UNIT = Bounds(0, 1)  # [0, 1]: readiness
+POSITIVE = Bounds(0, low_open=True)
+NON_NEGATIVE = Bounds(0)
+
 
 @dataclass(frozen=True)
 class PropertySpec:
@@ -26,9 +55,11 @@ class PropertySpec:
     name: str
     py_type: type
     required: bool = False
-    enum: type | None = None
+    enum: type[Enum] | None = None
     is_list: bool = False
     personal: bool = False  # personal data: never copied into audit records of deletions
+    bounds: Bounds | None = None  # numbers: the range they must lie in
+    max_length: int = NAME_MAX  # strings (each item of a list): at most this many characters
 
 
 @dataclass(frozen=True)
@@ -51,32 +82,47 @@ def _p(name: str, typ: type, **kw: Any) -> PropertySpec:
 ACCOUNT = NodeKind(
     "Account",
     (
-        _p("name", str, required=True), _p("industry", str), _p("employees", int),
-        _p("region", str), _p("domain", str), _p("isReference", bool),
+        _p("name", str, required=True),
+        _p("industry", str),
+        _p("employees", int, bounds=NON_NEGATIVE),
+        _p("region", str),
+        _p("domain", str),
+        _p("isReference", bool),
     ),
 )
 STAKEHOLDER = NodeKind(
     "Stakeholder",
     (
-        _p("name", str, required=True, personal=True), _p("title", str, personal=True),
-        _p("department", str), _p("seniority", str, enum=Seniority),
-        _p("email", str, personal=True), _p("lastVerifiedAt", str),
+        _p("name", str, required=True, personal=True),
+        _p("title", str, personal=True),
+        _p("department", str),
+        _p("seniority", str, enum=Seniority),
+        _p("email", str, personal=True),
+        _p("lastVerifiedAt", str),
     ),
-    parent_label="Account", parent_rel="WORKS_AT", child_points_to_parent=True,
+    parent_label="Account",
+    parent_rel="WORKS_AT",
+    child_points_to_parent=True,
 )
 OPPORTUNITY = NodeKind(
     "Opportunity",
     (
-        _p("name", str, required=True), _p("amount", float), _p("currency", str),
-        _p("stage", str), _p("closeDate", str), _p("decisionRule", str, enum=DecisionRule),
-        _p("threshold", float),
+        _p("name", str, required=True),
+        _p("amount", float, bounds=NON_NEGATIVE),
+        _p("currency", str),
+        _p("stage", str),
+        _p("closeDate", str),
+        _p("decisionRule", str, enum=DecisionRule),
+        _p("threshold", float, bounds=UNIT_OPEN),
     ),
-    parent_label="Account", parent_rel="HAS_OPPORTUNITY",
+    parent_label="Account",
+    parent_rel="HAS_OPPORTUNITY",
 )
 ALTERNATIVE = NodeKind(
     "Alternative",
     (_p("name", str, required=True), _p("kind", str, required=True, enum=AlternativeKind)),
-    parent_label="Opportunity", parent_rel="CONSIDERS",
+    parent_label="Opportunity",
+    parent_rel="CONSIDERS",
 )
 CONCERN = NodeKind(
     "Concern",
@@ -85,8 +131,10 @@ CONCERN = NodeKind(
 ARGUMENT = NodeKind(
     "Argument",
     (
-        _p("title", str, required=True), _p("kind", str, required=True, enum=ArgumentKind),
-        _p("talkTrack", str), _p("proofPoints", str, is_list=True),
+        _p("title", str, required=True),
+        _p("kind", str, required=True, enum=ArgumentKind),
+        _p("talkTrack", str, max_length=TEXT_MAX),
+        _p("proofPoints", str, is_list=True, max_length=TEXT_MAX),
     ),
 )
 

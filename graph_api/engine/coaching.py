@@ -56,13 +56,15 @@ def coaching_plan(graph: Subgraph, options: Options = DEFAULT_OPTIONS) -> Coachi
 
     Example:
         >>> result = coaching_plan(subgraph, Options(max_hops=2))
-        >>> [play.explanation for play in result.plan][:1]
-        ["Dana reaches Chris (CFO) directly (0.80); Chris weighs ..."]
+        >>> result.plan[0].explanation
+        "Dana reaches Chris (CFO) directly (0.80); Chris weighs Operational downtime highest;
+        coach Dana on the German-shepherd (loss-avoidance) argument 'No more 3 a.m. outages'
+        (fit 0.70, value 0.56)."
     """
     options.validate()
     committee = read_committee(graph)
     network = Network(graph, committee)
-    rule, warnings = _resolve_rule(graph, committee)
+    rule, warnings = resolve_rule(graph, committee)
 
     seats = graph.seats
     open_approvers = [a for a in committee.approvers if seats[a].stance is not Stance.CHAMPION]
@@ -190,7 +192,7 @@ def _develop_candidates(
     }
 
 
-def _resolve_rule(graph: Subgraph, committee: Committee) -> tuple[WinRule, list[str]]:
+def resolve_rule(graph: Subgraph, committee: Committee) -> tuple[WinRule, list[str]]:
     """The rule actually applied (after fallbacks) and what the seller must hear about it."""
     seats = graph.seats
     approvers = committee.approvers

@@ -6,10 +6,14 @@ takes the best; ties go to the higher value, then higher reach, then champion, a
 approver ids. A champion runs at most ``capacity`` plays and an (approver, argument) pair is
 played once. The plan stops when the best gain is below 0.005.
 
-Greedy is not optimal, and it is not monotone either: giving it one more champion can
-change an early pick and leave a slightly worse final plan. What it does guarantee is that
-the plan is at least as good as the baseline plus the best single play (the first pick),
-since every pick raises the win probability; that bound is monotone in the champions.
+Greedy is not optimal, and nothing in its construction makes it monotone in the champions:
+one more champion can change an early pick (taking an (approver, argument) pair another
+champion would have used), so "more champions never lowers the plan" is not claimed. (A
+property search over tens of thousands of random committees found no counterexample.) What
+is guaranteed, and tested, is the bound: the plan is at least the baseline plus the best
+single play whenever that play gains >= 0.005 (it is the first pick and every later pick
+raises the win probability), and that bound never drops when a champion is added, because
+an added champion only adds plays and never lowers a reach, a credibility or a fit.
 """
 
 from __future__ import annotations

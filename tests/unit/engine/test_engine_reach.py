@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from engine_builders import RIVAL, Account
 
@@ -164,7 +166,7 @@ def test_a_conflict_on_an_inner_hop_blocks_that_route() -> None:
 def chain(hops: int) -> Account:
     account = Account()
     nodes = ["c", *(f"n{i}" for i in range(1, hops)), "a"]
-    for source, target in zip(nodes, nodes[1:], strict=False):
+    for source, target in itertools.pairwise(nodes):
         account.influence(source, target, 1.0)
     return account
 
