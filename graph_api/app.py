@@ -7,23 +7,64 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Mount, Route
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from graph_api.api.schema import schema
-from graph_api.api.view import AuthenticatedGraphQL, GraphQLView
+from graph_api.api.explorer import explorer_routes
+from graph_api.api.schema import build_schema
+from graph_api.api.view import AuthenticatedGraphQL, GraphQLView, request_id_of
 from graph_api.config import Settings, load_settings
 from graph_api.db.driver import Database, open_database, wait_until_ready
 from graph_api.db.migrations import apply_migrations, pending_migrations
 from graph_api.errors import Unavailable
 
 log = logging.getLogger("graph_api")
+LOCAL_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+
+
+class SecurityHeaders:
+    """Gives every request an id (the caller's ``X-Request-Id`` if sane) and every response
+    that id plus headers that keep browsers from sniffing, framing or leaking referrers."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = request_id_of(scope)
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                headers["X-Request-Id"] = request_id
+                if headers.get("content-type", "").startswith("application/json"):
+                    headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Starlette:
-    """The service. A ``database`` passed in is used (and not closed); else one is opened."""
+    """The service. A ``database`` passed in is used (and not closed); else one is opened.
+
+    In production, unsafe settings raise :class:`UnsafeSettings` naming every problem.
+    """
     settings = settings or load_settings()
+    settings.refuse_if_unsafe()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -42,7 +83,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     view = GraphQLView(
         settings,
-        schema=schema,
+        schema=build_schema(settings),
         graphql_ide=None if settings.production else "graphiql",
         allow_queries_via_get=True,
     )
@@ -68,7 +109,22 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         [
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Mount("/graphql", AuthenticatedGraphQL(view, lambda: app.state.database)),
+            Route(
+                "/graphql",
+                AuthenticatedGraphQL(view, lambda: app.state.database, settings),
+                methods=["GET", "POST"],
+            ),
+            *explorer_routes(),
         ]
     )
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_origin_regex=None if settings.production or settings.cors_origins else LOCAL_ORIGINS,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type", "X-Request-Id"],
+        expose_headers=["X-Request-Id", "Retry-After"],
+        max_age=600,
+    )
+    app.add_middleware(SecurityHeaders)
     return app

@@ -97,17 +97,18 @@ export async function listAccounts(): Promise<AccountSummary[]> {
 
 export async function loadOpportunities(
   account: { id: string } | { externalId: string },
-): Promise<{ id: string; name: string; opportunities: OpportunitySummary[] } | null> {
+): Promise<{ id: string; externalId: string | null; name: string; opportunities: OpportunitySummary[] } | null> {
   const data: {
     account: {
       id: string;
+      externalId: string | null;
       name: string;
       opportunities: { edges: { node: OpportunitySummary }[] };
     } | null;
   } = await gql(
     `query Account($id: ID, $externalId: String) {
       account(id: $id, externalId: $externalId) {
-        id name
+        id externalId name
         opportunities(first: 100) { edges { node { id externalId name decisionRule } } }
       }
     }`,
@@ -116,6 +117,7 @@ export async function loadOpportunities(
   if (!data.account) return null;
   return {
     id: data.account.id,
+    externalId: data.account.externalId,
     name: data.account.name,
     opportunities: data.account.opportunities.edges.map((e) => e.node),
   };
@@ -166,30 +168,11 @@ export async function loadPlan(opportunityId: string): Promise<CoachingPlan> {
   return data.coachingPlan;
 }
 
-/**
- * What this key may do. Asks `viewer { role }` when the schema has it; otherwise probes with a
- * mutation that cannot change anything (deleting an influence between two ids that do not
- * exist): a read-only key is refused with FORBIDDEN before the lookup happens.
- */
+/** What this key may do: `viewer { role }` names the caller's role in its tenant. */
 export async function detectRole(): Promise<ViewerRole> {
-  try {
-    const data: { viewer: { role: string } | null } = await gql(`query Viewer { viewer { role } }`);
-    const role = data.viewer?.role?.toLowerCase();
-    if (role === "viewer" || role === "editor" || role === "admin") return role;
-  } catch (error) {
-    if (error instanceof Unauthenticated) throw error;
-  }
-  try {
-    const result = await mutate(
-      "deleteInfluence",
-      { fromId: "ID!", toId: "ID!" },
-      { fromId: "explorer-role-probe", toId: "explorer-role-probe" },
-    );
-    return result.ok || result.code !== "FORBIDDEN" ? "editor" : "viewer";
-  } catch (error) {
-    if (error instanceof Unauthenticated) throw error;
-    return "unknown";
-  }
+  const data: { viewer: { role: string } } = await gql(`query Viewer { viewer { role } }`);
+  const role = data.viewer.role.toLowerCase();
+  return role === "viewer" || role === "editor" || role === "admin" ? role : "unknown";
 }
 
 // --- writes -----------------------------------------------------------------------------
@@ -208,6 +191,7 @@ export async function mutate(
   field: string,
   argTypes: Record<string, string>,
   variables: Record<string, unknown>,
+  options: { returnsNode?: boolean } = {},
 ): Promise<MutationResult> {
   const declared = Object.entries(argTypes)
     .map(([name, type]) => `$${name}: ${type}`)
@@ -217,7 +201,7 @@ export async function mutate(
     .join(", ");
   const query = `mutation Edit(${declared}) {
     result: ${field}(${passed}) {
-      __typename
+      __typename${options.returnsNode ? "\n      ... on Node { id }" : ""}
       ... on UserError { message code }
       ... on InvalidInputError { problems { path message } }
     }
@@ -240,4 +224,35 @@ export async function mutate(
     }
     throw error;
   }
+}
+
+export interface StakeholderDetail {
+  id: string;
+  externalId: string | null;
+  name: string;
+  title: string | null;
+  department: string | null;
+  seniority: string | null;
+  email: string | null;
+  seats: {
+    opportunity: { id: string };
+    role: string;
+    stance: string;
+    veto: boolean;
+    voteWeight: number;
+    stanceEvidence: string | null;
+  }[];
+}
+
+export async function loadStakeholder(id: string): Promise<StakeholderDetail | null> {
+  const data: { stakeholder: StakeholderDetail | null } = await gql(
+    `query Stakeholder($id: ID!) {
+      stakeholder(id: $id) {
+        id externalId name title department seniority email
+        seats { opportunity { id } role stance veto voteWeight stanceEvidence }
+      }
+    }`,
+    { id },
+  );
+  return data.stakeholder;
 }

@@ -28,7 +28,8 @@ export const ALTERNATIVE_COLOURS: Record<string, string> = {
 
 const APPROVER_ROLES = new Set(["ECONOMIC_BUYER", "APPROVER"]);
 const BIG_ROLES: Record<string, number> = { ECONOMIC_BUYER: 15, APPROVER: 14, DECISION_MAKER: 14 };
-const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
+// Cytoscape accepts double quotes only in a font-family list.
+const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
 const measure = document.createElement("canvas").getContext("2d");
 
@@ -40,17 +41,17 @@ function textWidth(text: string, size: number, bold: boolean): number {
 
 function roleLine(node: GraphNode): string {
   if (!node.role) return "";
-  const role = node.role.replace(/_/g, " ").toLowerCase();
   const approver = node.isApprover ?? (APPROVER_ROLES.has(node.role) || Boolean(node.veto));
-  const marks = [approver ? "★ approver" : "", node.veto ? "veto" : ""].filter(Boolean);
-  return [role, ...marks].join(" · ");
+  const role = node.role.replace(/_/g, " ").toLowerCase();
+  return [approver ? `★ ${role}` : role, node.veto ? "veto" : ""].filter(Boolean).join(" · ");
 }
 
 function stakeholderData(node: GraphNode): Record<string, unknown> {
   const colours = node.stance ? (STANCE_COLOURS[node.stance] ?? NOT_SEATED) : NOT_SEATED;
   const fontSize = node.role ? (BIG_ROLES[node.role] ?? 12) : 11;
   const lines = [node.label, node.title ?? "", roleLine(node)].filter((l) => l.length > 0);
-  const width = Math.max(...lines.map((l, i) => textWidth(l, i === 0 ? fontSize : fontSize - 1, i === 0)));
+  // measured bold throughout: the economic buyer's whole label is bold
+  const width = Math.max(...lines.map((l) => textWidth(l, fontSize, true)));
   return {
     id: node.id,
     display: lines.join("\n"),
@@ -73,7 +74,7 @@ function alternativeData(node: GraphNode): Record<string, unknown> {
     bg: ALTERNATIVE_COLOURS[kind] ?? "#666666",
     fg: "#ffffff",
     fontSize: 12,
-    w: Math.ceil(width) + 36,
+    w: Math.ceil(width) + 60,
     h: 44,
     node,
   };
@@ -98,7 +99,7 @@ function edgeColour(edge: GraphEdge, nodes: Map<string, GraphNode>): string {
     const kind = nodes.get(edge.target)?.alternativeKind ?? "COMPETITOR";
     return ALTERNATIVE_COLOURS[kind] ?? "#666666";
   }
-  return edge.kind === "CONFLICTS_WITH" ? "#d32f2f" : edge.kind === "INFLUENCES" ? "#2f6fb5" : "#8a919c";
+  return edge.kind === "CONFLICTS_WITH" ? "#d32f2f" : edge.kind === "INFLUENCES" ? "#2f6fb5" : "#5f6673";
 }
 
 export function toElements(graph: AccountGraph): ElementDefinition[] {
@@ -129,7 +130,7 @@ export function toElements(graph: AccountGraph): ElementDefinition[] {
 
 function edgeWidth(edge: GraphEdge): number {
   const strength = edge.weight ?? 0.5;
-  if (edge.kind === "REPORTS_TO") return 1.5;
+  if (edge.kind === "REPORTS_TO") return 2;
   if (edge.kind === "CONFLICTS_WITH") return 1.5 + 4 * strength;
   return 1 + 7 * strength;
 }
@@ -162,7 +163,8 @@ const STYLE: StylesheetJson = [
   { selector: "node.role-economic_buyer", style: { "font-weight": "bold" } },
   {
     selector: "node.alternative",
-    style: { shape: "tag", "font-weight": "bold", "border-width": 0, "text-valign": "center" },
+    // the tag's point takes the right end: keep the text in its body
+    style: { shape: "tag", "font-weight": "bold", "border-width": 0, "text-margin-x": -10 },
   },
   {
     selector: "edge",
@@ -208,8 +210,9 @@ const STYLE: StylesheetJson = [
       "z-index": 1,
     },
   },
+  { selector: "edge.reports-to.sideways", style: { "taxi-direction": "horizontal" } },
   { selector: ".hidden-kind", style: { display: "none" } },
-  { selector: ".dimmed", style: { opacity: 0.12 } },
+  { selector: ".dimmed", style: { opacity: 0.22 } },
   {
     selector: "node.path-node",
     style: { "overlay-color": "#ffb300", "overlay-opacity": 0.28, "overlay-padding": 6, opacity: 1 },
@@ -305,22 +308,37 @@ export class CommitteeGraph {
     this.container.dataset.edgeCount = "0";
   }
 
-  /** Org chart by dagre over REPORTS_TO only (managers on top); alternatives in a row above. */
+  /**
+   * Org chart by dagre over REPORTS_TO only (managers on top); alternatives in a row above.
+   * A flat, wide organisation is laid out left to right instead (managers on the left), so
+   * 40–60 people still fit a landscape screen at a readable zoom.
+   */
   layout(): void {
     const people = this.cy.nodes(".stakeholder");
     const hierarchy = people.union(this.cy.edges(".reports-to"));
-    hierarchy
-      .layout({
-        name: "dagre",
-        rankDir: "BT",
-        nodeSep: 28,
-        rankSep: 80,
-        ranker: "network-simplex",
-        fit: false,
-        animate: false,
-      } as cytoscape.LayoutOptions)
-      .run();
-    const box = people.length ? people.boundingBox({}) : { x1: 0, x2: 600, y1: 0, y2: 0, w: 600 };
+    const run = (rankDir: "BT" | "RL"): void => {
+      hierarchy
+        .layout({
+          name: "dagre",
+          rankDir,
+          nodeSep: rankDir === "BT" ? 28 : 14,
+          rankSep: rankDir === "BT" ? 80 : 90,
+          ranker: "network-simplex",
+          fit: false,
+          animate: false,
+        } as cytoscape.LayoutOptions)
+        .run();
+    };
+    run("BT");
+    let box = people.length ? people.boundingBox({}) : { x1: 0, x2: 600, y1: 0, y2: 0, w: 600, h: 1 };
+    const screen = Math.max(this.cy.width(), 1) / Math.max(this.cy.height(), 1);
+    const sideways = people.length > 12 && box.w / Math.max(box.h, 1) > 2.2 * screen;
+    if (sideways) {
+      run("RL");
+      box = people.boundingBox({});
+    }
+    this.cy.edges(".reports-to").toggleClass("sideways", sideways);
+    this.container.dataset.layout = sideways ? "left-to-right" : "top-down";
     const alternatives = this.cy.nodes(".alternative");
     const gap = Math.max(box.w / Math.max(alternatives.length, 1), 160);
     const start = (box.x1 + box.x2) / 2 - (gap * (alternatives.length - 1)) / 2;
@@ -364,7 +382,25 @@ export class CommitteeGraph {
     nodes.removeClass("dimmed").addClass("path-node");
     edges.removeClass("dimmed").addClass("path-edge");
     if (variant === "threat") edges.addClass("threat");
-    this.cy.animate({ fit: { eles: nodes.union(edges), padding: 80 }, duration: 250 });
+    this.focus(nodes);
+  }
+
+  /**
+   * Brings a path into view: a map that fits the screen at a readable zoom stays whole (the
+   * path stands out in context); a big one zooms to the path, never past reading size.
+   */
+  private focus(nodes: cytoscape.CollectionReturnValue): void {
+    const width = this.cy.width() - 160;
+    const height = this.cy.height() - 160;
+    const zoomToFit = (box: { w: number; h: number }): number =>
+      Math.min(width / Math.max(box.w, 1), height / Math.max(box.h, 1));
+    const all = this.cy.elements(":visible");
+    if (zoomToFit(all.boundingBox({})) >= 0.55) {
+      this.cy.animate({ fit: { eles: all, padding: 30 }, duration: 250 });
+      return;
+    }
+    const zoom = Math.max(Math.min(zoomToFit(nodes.boundingBox({})), 1), this.cy.minZoom());
+    this.cy.animate({ zoom, center: { eles: nodes }, duration: 250 });
   }
 
   clearHighlight(): void {

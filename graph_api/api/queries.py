@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from graph_api.api.admin import ApiKeyRole
 from graph_api.api.context import Info
 from graph_api.api.types import (
     Account,
@@ -43,8 +44,26 @@ class AccountFilter:
     is_reference: bool | None = None
 
 
+@strawberry.type(description="Who is calling: the tenant and role of the key or token.")
+class Viewer:
+    tenant: str
+    role: ApiKeyRole  # type: ignore[valid-type]
+    actor: str = strawberry.field(description="How the audit trail names this caller.")
+    can_edit: bool
+
+
 @strawberry.type
 class MapQuery:
+    @strawberry.field(description="The caller itself: what this key or token may do.")
+    def viewer(self, info: Info) -> Viewer:
+        principal = info.context.principal
+        return Viewer(
+            tenant=principal.tenant_id,
+            role=principal.role,
+            actor=principal.actor,
+            can_edit=principal.can_write,
+        )
+
     @strawberry.field(description="Any entity by its globally unique id.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:  # noqa: A002
         label = kind_of_id(str(id))
@@ -55,7 +74,9 @@ class MapQuery:
 
     @strawberry.field
     async def account(
-        self, info: Info, id: strawberry.ID | None = None,  # noqa: A002
+        self,
+        info: Info,
+        id: strawberry.ID | None = None,  # noqa: A002
         external_id: str | None = None,
     ) -> Account | None:
         found = await lookup(info, "Account", id, external_id)
@@ -63,7 +84,9 @@ class MapQuery:
 
     @strawberry.field
     async def stakeholder(
-        self, info: Info, id: strawberry.ID | None = None,  # noqa: A002
+        self,
+        info: Info,
+        id: strawberry.ID | None = None,  # noqa: A002
         external_id: str | None = None,
     ) -> Stakeholder | None:
         found = await lookup(info, "Stakeholder", id, external_id)
@@ -71,7 +94,9 @@ class MapQuery:
 
     @strawberry.field
     async def opportunity(
-        self, info: Info, id: strawberry.ID | None = None,  # noqa: A002
+        self,
+        info: Info,
+        id: strawberry.ID | None = None,  # noqa: A002
         external_id: str | None = None,
     ) -> Opportunity | None:
         found = await lookup(info, "Opportunity", id, external_id)
@@ -79,7 +104,9 @@ class MapQuery:
 
     @strawberry.field
     async def argument(
-        self, info: Info, id: strawberry.ID | None = None,  # noqa: A002
+        self,
+        info: Info,
+        id: strawberry.ID | None = None,  # noqa: A002
         external_id: str | None = None,
     ) -> Argument | None:
         found = await lookup(info, "Argument", id, external_id)
@@ -87,15 +114,20 @@ class MapQuery:
 
     @strawberry.field(description="The tenant's accounts, by name.")
     async def accounts(
-        self, info: Info, first: int | None = None, after: str | None = None,
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
         filter: AccountFilter | None = None,  # noqa: A002
     ) -> Connection[Account]:
         offset, limit = page_window(info, first, after)
         f = filter or AccountFilter()
         page = await graph.list_accounts(
-            info.context.database, info.context.tenant_id,
+            info.context.database,
+            info.context.tenant_id,
             graph.AccountFilter(f.name_contains, f.industry, f.region, f.is_reference),
-            offset, limit,
+            offset,
+            limit,
         )
         return Connection.of([Account.from_node(n) for n in page.nodes], offset, page.total)
 
