@@ -299,24 +299,27 @@ def plan(
     tenant: Annotated[str, typer.Option(help="Tenant the opportunity belongs to.")],
     opportunity: Annotated[str, typer.Option(help="The opportunity's externalId.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
-    max_hops: Annotated[int, typer.Option(help="Longest influence path, 1-6.")] = 3,
-    capacity: Annotated[int, typer.Option(help="Plays per champion, 1-10.")] = 2,
+    max_hops: Annotated[
+        int | None, typer.Option(help="Longest influence path, 1-6 (default: tenant's, 3).")
+    ] = None,
+    capacity: Annotated[
+        int | None, typer.Option(help="Plays per champion, 1-10 (default: tenant's, 2).")
+    ] = None,
 ) -> None:
     """Print the coaching plan of one opportunity: approvers, plays, threats, the plan."""
     from graph_api import engine  # noqa: PLC0415
     from graph_api.plan_report import PlanReport  # noqa: PLC0415
     from graph_api.repositories.graph import nodes_by_keys  # noqa: PLC0415
     from graph_api.repositories.subgraph import (  # noqa: PLC0415
+        coaching_options,
         load_account_map,
         to_engine_subgraph,
     )
 
     settings = load_settings()
-    options = engine.Options(max_hops=max_hops, capacity_per_champion=capacity)
     principal = cli_principal(tenant)
 
     async def work(database: Database) -> PlanReport:
-        options.validate()
         found = await nodes_by_keys(
             database, principal.tenant_id, "Opportunity", [opportunity], key="externalId"
         )
@@ -325,6 +328,7 @@ def plan(
         account_map = await load_account_map(
             database, principal.tenant_id, opportunity_id=found[opportunity].id
         )
+        options = coaching_options(account_map, max_hops, capacity)
         return PlanReport(
             account_map, engine.coaching_plan(to_engine_subgraph(account_map), options)
         )

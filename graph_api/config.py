@@ -25,9 +25,7 @@ class UnsafeSettings(FlagbearerError):
     code = "UNSAFE_SETTINGS"
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__(
-            "refusing to start in production: " + "; ".join(problems)
-        )
+        super().__init__("refusing to start in production: " + "; ".join(problems))
         self.problems = problems
 
 
@@ -121,9 +119,7 @@ class Settings(BaseSettings):
             problems.append("NEO4J_PASSWORD must be set and not the local default")
         for origin in self.cors_origins:
             if origin == "*" or not origin.startswith("https://"):
-                problems.append(
-                    f"FLAGBEARER_CORS_ORIGINS must list https origins, not '{origin}'"
-                )
+                problems.append(f"FLAGBEARER_CORS_ORIGINS must list https origins, not '{origin}'")
         if self.jwt_jwks_url and not self.jwt_jwks_url.startswith("https://"):
             problems.append("FLAGBEARER_JWT_JWKS_URL must be an https URL")
         if self.jwt_hs256_secret and len(self.jwt_hs256_secret.encode()) < MIN_HS256_SECRET_BYTES:

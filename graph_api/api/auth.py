@@ -18,7 +18,9 @@ def bearer_credential(connection: HTTPConnection) -> str:
     header = connection.headers.get("authorization", "")
     scheme, _, credential = header.partition(" ")
     if scheme.lower() != "bearer" or not credential.strip():
-        raise Unauthenticated("send 'Authorization: Bearer <key>' (make one with graph-api keys create)")
+        raise Unauthenticated(
+            "send 'Authorization: Bearer <key>' (make one with graph-api keys create)"
+        )
     return credential.strip()
 
 

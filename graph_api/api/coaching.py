@@ -30,17 +30,27 @@ from graph_api.api.types import (
 from graph_api.domain import enums
 from graph_api.domain.models import Node as StoredNode
 from graph_api.errors import NotFound
-from graph_api.repositories.subgraph import AccountMap, load_account_map, to_engine_subgraph
+from graph_api.repositories.subgraph import (
+    AccountMap,
+    coaching_options,
+    load_account_map,
+    to_engine_subgraph,
+)
 
 
-@strawberry.input(description="Tuning of the coaching model; ranges are enforced.")
+@strawberry.input(
+    description="Tuning of the coaching model; ranges are enforced. A field left out takes the"
+    " tenant's setting (see tenantSettings), else the model's default."
+)
 class CoachingOptions:
-    max_hops: int = strawberry.field(default=3, description="Longest influence path, 1-6.")
-    capacity_per_champion: int = strawberry.field(
-        default=2, description="Plays one champion can carry in the plan, 1-10."
+    max_hops: int | None = strawberry.field(
+        default=None, description="Longest influence path, 1-6 (model default 3)."
     )
-    top_plays_per_approver: int = strawberry.field(
-        default=3, description="Plays listed per approver, 1-20."
+    capacity_per_champion: int | None = strawberry.field(
+        default=None, description="Plays one champion can carry in the plan, 1-10 (default 2)."
+    )
+    top_plays_per_approver: int | None = strawberry.field(
+        default=None, description="Plays listed per approver, 1-20 (default 3)."
     )
 
 
@@ -212,17 +222,6 @@ class _Resolver:
         )
 
 
-def _options(options: CoachingOptions | None) -> engine.Options:
-    chosen = options or CoachingOptions()
-    result = engine.Options(
-        max_hops=chosen.max_hops,
-        capacity_per_champion=chosen.capacity_per_champion,
-        top_plays_per_approver=chosen.top_plays_per_approver,
-    )
-    result.validate()
-    return result
-
-
 def account_graph_of(account_map: AccountMap) -> AccountGraph:
     """Nodes and edges of the map; seat fields and alternatives when an opportunity is given."""
     graph = to_engine_subgraph(account_map)
@@ -346,9 +345,12 @@ class CoachingQuery:
     async def coaching_plan(
         self, info: Info, opportunity_id: strawberry.ID, options: CoachingOptions | None = None
     ) -> CoachingPlan:
-        engine_options = _options(options)
+        given = options or CoachingOptions()
         account_map = await load_account_map(
             info.context.database, info.context.tenant_id, opportunity_id=str(opportunity_id)
+        )
+        engine_options = coaching_options(
+            account_map, given.max_hops, given.capacity_per_champion, given.top_plays_per_approver
         )
         result = engine.coaching_plan(to_engine_subgraph(account_map), engine_options)
         resolve = _Resolver(account_map)

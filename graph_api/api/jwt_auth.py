@@ -41,20 +41,21 @@ class JwtVerifier:
         "jwt:<sub>")`` or raises :class:`Unauthenticated` saying why.
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, jwks: jwt.PyJWKClient | None = None) -> None:
+        """``jwks`` replaces the client built from ``jwt_jwks_url`` (tests pass a stub)."""
         self.settings = settings
         self.public_key: Any = None
         if settings.jwt_public_key:
             self.public_key = load_pem_public_key(settings.jwt_public_key.encode())
             asymmetric_algorithm(self.public_key)
-        self.jwks = (
-            jwt.PyJWKClient(
-                settings.jwt_jwks_url, cache_keys=True, lifespan=settings.jwks_cache_seconds,
+        if jwks is None and settings.jwt_jwks_url:
+            jwks = jwt.PyJWKClient(
+                settings.jwt_jwks_url,
+                cache_keys=True,
+                lifespan=settings.jwks_cache_seconds,
                 timeout=10,
             )
-            if settings.jwt_jwks_url
-            else None
-        )
+        self.jwks = jwks
 
     @property
     def fetches_keys(self) -> bool:
@@ -133,7 +134,7 @@ class JwtVerifier:
     def _role(self, claims: dict[str, Any]) -> Role:
         value = claims.get(self.settings.jwt_role_claim)
         try:
-            return Role(value)
+            return Role(str(value))
         except ValueError as error:
             raise Unauthenticated(
                 f"the token's role claim '{self.settings.jwt_role_claim}' must be one of"

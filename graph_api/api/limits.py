@@ -8,7 +8,7 @@ Cost: a field costs 1 plus its children's cost; a field with a ``first`` argumen
 its children by the page size (``first``, else the argument's default, else 20); any other
 list multiplies them by :data:`UNPAGED_LIST_SIZE`, except the page list inside a connection
 (already counted by ``first``). ``accounts(first: 100) { edges { node { id name } } }``
-costs 1 + 100 × (1 + (1 + 2)) = 401.
+costs 1 + 100 * (1 + (1 + 2)) = 401.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from graphql import (
     GraphQLField,
     GraphQLList,
     GraphQLNamedType,
-    GraphQLObjectType,
     GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
@@ -35,10 +34,9 @@ from graphql import (
     get_nullable_type,
     is_composite_type,
 )
-from graphql.execution.values import get_argument_values, get_variable_values
+from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from graphql.language import Lexer, Source, TokenKind
-from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import AddValidationRules, SchemaExtension
+from strawberry.extensions import DisableIntrospection, SchemaExtension
 
 from graph_api.api.context import Context
 from graph_api.api.ratelimit import CostRateLimiter
@@ -46,8 +44,8 @@ from graph_api.api.types import DEFAULT_PAGE_SIZE
 from graph_api.config import Settings
 from graph_api.errors import LimitExceeded
 
-UNPAGED_LIST_SIZE = 10
-"""Assumed length of a list without ``first`` (a stakeholder's seats, a plan's plays)."""
+UNPAGED_LIST_SIZE = 5
+"""Assumed length of a list without ``first``: committees, plays and paths are short."""
 
 Selections = dict[str, FragmentDefinitionNode]
 
@@ -76,7 +74,9 @@ def _is_introspection(node: FieldNode) -> bool:
 
 
 def selection_depth(
-    selection_set: SelectionSetNode | None, fragments: Selections, seen: frozenset[str] = frozenset()
+    selection_set: SelectionSetNode | None,
+    fragments: Selections,
+    seen: frozenset[str] = frozenset(),
 ) -> int:
     """The deepest field nesting below ``selection_set``, through fragments (cycles stop)."""
     if selection_set is None:
@@ -85,7 +85,9 @@ def selection_depth(
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
             if not _is_introspection(selection):
-                deepest = max(deepest, 1 + selection_depth(selection.selection_set, fragments, seen))
+                deepest = max(
+                    deepest, 1 + selection_depth(selection.selection_set, fragments, seen)
+                )
         elif isinstance(selection, InlineFragmentNode):
             deepest = max(deepest, selection_depth(selection.selection_set, fragments, seen))
         elif isinstance(selection, FragmentSpreadNode):
@@ -147,7 +149,10 @@ class QueryCost:
     """The cost of one operation, with ``first`` checked against the page size limit."""
 
     def __init__(
-        self, schema: GraphQLSchema, fragments: Selections, variables: dict[str, Any],
+        self,
+        schema: GraphQLSchema,
+        fragments: Selections,
+        variables: VariableValues | None,
         max_page_size: int,
     ) -> None:
         self.schema = schema
@@ -160,7 +165,10 @@ class QueryCost:
         return 0 if root is None else self.of_selections(operation.selection_set, root, False)
 
     def of_selections(
-        self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType, in_page: bool,
+        self,
+        selection_set: SelectionSetNode | None,
+        parent: GraphQLNamedType,
+        in_page: bool,
         seen: frozenset[str] = frozenset(),
     ) -> int:
         if selection_set is None:
@@ -172,7 +180,9 @@ class QueryCost:
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 target = self.schema.get_type(condition.name.value) if condition else parent
-                total += self.of_selections(selection.selection_set, target or parent, in_page, seen)
+                total += self.of_selections(
+                    selection.selection_set, target or parent, in_page, seen
+                )
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
                 fragment = self.fragments.get(name)
@@ -184,10 +194,10 @@ class QueryCost:
         return total
 
     def of_field(self, node: FieldNode, parent: GraphQLNamedType, in_page: bool) -> int:
-        if _is_introspection(node) or not isinstance(parent, GraphQLObjectType | Any):
+        if _is_introspection(node):
             return 0
-        fields = getattr(parent, "fields", {})
-        definition: GraphQLField | None = fields.get(node.name.value)
+        fields: dict[str, GraphQLField] = getattr(parent, "fields", {})
+        definition = fields.get(node.name.value)
         if definition is None or not is_composite_type(get_named_type(definition.type)):
             return 1
         child_type = get_named_type(definition.type)
@@ -262,7 +272,7 @@ class SecurityLimits(SchemaExtension):
         document = ec.graphql_document
         if document is None:
             return 0
-        schema = ec.schema._schema  # noqa: SLF001 - graphql-core schema behind strawberry's
+        schema = ec.schema._schema
         operation = ec.operation_name
         fragments: Selections = {}
         chosen: OperationDefinitionNode | None = None
@@ -276,22 +286,24 @@ class SecurityLimits(SchemaExtension):
         if chosen is None:
             return 0
         coerced = get_variable_values(schema, chosen.variable_definitions or (), ec.variables or {})
-        variables = coerced if isinstance(coerced, dict) else {}
+        variables = coerced if isinstance(coerced, VariableValues) else None
         return QueryCost(schema, fragments, variables, self.settings.max_page_size).of_operation(
             chosen
         )
 
 
-def security_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
+def security_extensions(
+    settings: Settings,
+) -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
     """The schema extensions enforcing ``settings``' limits; one rate limiter per schema.
 
     Example:
         ``strawberry.Schema(query=Query, extensions=security_extensions(settings))``
     """
     limiter = CostRateLimiter(settings.rate_limit_cost_per_minute)
-    extensions: list[Callable[[], SchemaExtension]] = [
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         lambda: SecurityLimits(settings, limiter)
     ]
     if settings.production:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+        extensions.append(DisableIntrospection)
     return extensions

@@ -30,11 +30,8 @@ class CostRateLimiter:
     limit bounds it) and empties it, so it never blocks forever.
 
     Example:
-        >>> limiter = CostRateLimiter(per_minute=60, clock=lambda: 0.0)
-        >>> limiter.charge("key:a", 60)
-        >>> limiter.charge("key:a", 1)
-        Traceback (most recent call last):
-        graph_api.errors.LimitExceeded: rate limit: ...
+        ``CostRateLimiter(per_minute=60).charge("key:a", 60)`` empties key:a's bucket; a
+        further ``charge("key:a", 10)`` raises LimitExceeded with ``retry_after == 10``.
     """
 
     def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:

@@ -10,6 +10,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from graph_api.api.admin import AdminMutation, AdminQuery
 from graph_api.api.coaching import CoachingQuery
+from graph_api.api.documents import DocumentMutation, DocumentQuery
 from graph_api.api.limits import security_extensions
 from graph_api.api.mutations import MapMutation
 from graph_api.api.queries import MapQuery
@@ -18,12 +19,12 @@ from graph_api.config import Settings
 
 
 @strawberry.type
-class Query(MapQuery, CoachingQuery, AdminQuery):
+class Query(MapQuery, CoachingQuery, DocumentQuery, AdminQuery):
     pass
 
 
 @strawberry.type
-class Mutation(MapMutation, AdminMutation):
+class Mutation(MapMutation, DocumentMutation, AdminMutation):
     pass
 
 

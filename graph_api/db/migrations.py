@@ -34,7 +34,8 @@ def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     migrations = []
     for path in sorted(directory.glob("*.cypher")):
         text = "\n".join(
-            line for line in path.read_text("utf-8").splitlines()
+            line
+            for line in path.read_text("utf-8").splitlines()
             if not line.strip().startswith("//")
         )
         statements = tuple(s.strip() for s in text.split(";") if s.strip())

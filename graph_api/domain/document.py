@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, Any, get_args, get_origin
@@ -418,7 +418,8 @@ def validate_document(data: Any, mode: ImportMode = ImportMode.MERGE) -> Account
         except ValueError as error:
             raise InvalidInput(f"the document is not valid JSON: {error}") from error
     try:
-        text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+        # NaN and infinities pass here so that pydantic reports them at their path.
+        text = json.dumps(data, ensure_ascii=False)
     except (TypeError, ValueError) as error:
         raise InvalidInput(f"the document is not a JSON value: {error}") from error
 
@@ -432,9 +433,14 @@ def validate_document(data: Any, mode: ImportMode = ImportMode.MERGE) -> Account
         problems.extend(_problem_from(e) for e in error.errors(include_url=False))
     problems.extend(_rule_problems(data, mode))
     if problems:
-        raise InvalidInput(sorted(set(problems), key=_path_order))
+        raise InvalidInput(sort_problems(problems))
     assert document is not None
     return document
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Distinct problems sorted by path: indices numerically, field names alphabetically."""
+    return sorted(set(problems), key=_path_order)
 
 
 def _path_order(problem: Problem) -> tuple[tuple[int, int | str], ...]:

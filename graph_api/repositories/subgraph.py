@@ -42,6 +42,10 @@ OPTIONAL MATCH (a)-[:HAS_OPPORTUNITY]->(o:Opportunity {id: $opportunityId})
 WHERE o.tenantId = $tenantId
 RETURN properties(a) AS account,
   CASE WHEN o IS NULL THEN null ELSE properties(o) END AS opportunity,
+  COLLECT {
+    MATCH (ts:TenantSettings {tenantId: $tenantId})
+    RETURN ts {.maxHops, .capacityPerChampion, .topPlaysPerApprover}
+  } AS tenantSettings,
   COLLECT { MATCH (s:Stakeholder)-[:WORKS_AT]->(a) RETURN properties(s) } AS people,
   COLLECT {
     MATCH (s:Stakeholder)-[:WORKS_AT]->(a) MATCH (s)-[r:REPORTS_TO]->(t:Stakeholder)
@@ -122,6 +126,7 @@ class AccountMap:
     arguments: list[dict[str, Any]]
     coached_on: list[dict[str, Any]]
     heard: list[dict[str, Any]]
+    tenant_settings: dict[str, Any]
 
 
 async def load_account_map(
@@ -182,7 +187,37 @@ async def load_account_map(
         arguments=sorted(row["arguments"], key=lambda g: str(g["node"]["id"])),
         coached_on=row["coachedOn"],
         heard=row["heard"],
+        tenant_settings=row["tenantSettings"][0] if row["tenantSettings"] else {},
     )
+
+
+def coaching_options(
+    account_map: AccountMap,
+    max_hops: int | None = None,
+    capacity_per_champion: int | None = None,
+    top_plays_per_approver: int | None = None,
+) -> engine.Options:
+    """Options given by the caller, else the tenant's defaults, else the model's; validated."""
+    defaults = engine.Options()
+    chosen = account_map.tenant_settings
+
+    def pick(given: int | None, stored: str, default: int) -> int:
+        if given is not None:
+            return given
+        value = chosen.get(stored)
+        return default if value is None else int(value)
+
+    options = engine.Options(
+        max_hops=pick(max_hops, "maxHops", defaults.max_hops),
+        capacity_per_champion=pick(
+            capacity_per_champion, "capacityPerChampion", defaults.capacity_per_champion
+        ),
+        top_plays_per_approver=pick(
+            top_plays_per_approver, "topPlaysPerApprover", defaults.top_plays_per_approver
+        ),
+    )
+    options.validate()
+    return options
 
 
 def to_engine_subgraph(account_map: AccountMap) -> engine.Subgraph:

@@ -177,3 +177,23 @@ async def test_influence_paths_and_account_graph(seeded: None, gql: Any, make_ke
     assert all(e["source"] in ids and e["target"] in ids for e in graph["edges"])
     assert any(n["isApprover"] for n in people)
     assert any(n["isOpponent"] for n in people)
+
+
+async def test_tenant_settings_are_the_default_options(
+    seeded: None, gql: Any, make_key: Any
+) -> None:
+    admin = await make_key(TENANT, "admin")
+    opportunity = await _id(gql, admin, "opportunity", "opp-tessaro-lines")
+    update = "mutation S($h: Int) { updateTenantSettings(maxHops: $h) { maxHops } }"
+    assert (await gql(admin, update, {"h": 1}))["data"]["updateTenantSettings"]["maxHops"] == 1
+    try:
+        one_hop = (await gql(admin, PLAN, {"id": opportunity}))["data"]["coachingPlan"]
+        [giulia] = one_hop["approvers"]
+        # the payback argument needed two hops (via the CEO); within one it cannot travel
+        assert all(len(p["path"]) == 2 for p in giulia["plays"])
+        assert "a-roi-payback" not in {p["argument"]["externalId"] for p in giulia["plays"]}
+        explicit = (await gql(admin, PLAN, {"id": opportunity, "options": {"maxHops": 3}}))
+        best = explicit["data"]["coachingPlan"]["approvers"][0]["plays"][0]
+        assert best["argument"]["externalId"] == "a-roi-payback"
+    finally:
+        await gql(admin, update, {"h": 3})

@@ -1,0 +1,1214 @@
+"""Import and export of the account document (DESIGN section 2).
+
+Import
+    The document is validated completely first (:func:`validate_document`); then everything
+    happens in ONE write transaction: the checks that need the store (references to stored
+    playbook entries, accounts, stakeholders; stakeholders that belong to another account),
+    then one ``UNWIND`` statement per entity kind, then (REPLACE) the removals, then the audit.
+    A check that fails raises :class:`InvalidInput` inside the transaction, so nothing lands.
+
+    Nodes are MERGEd on ``(tenantId, externalId)``; the properties the document defines are
+    set to what it says (an absent optional property is removed), and ``updatedAt`` /
+    ``updatedBy`` move only when a value actually changed, so importing the same document
+    twice leaves the graph exactly as it was (no audit record either: nothing changed).
+    The same holds for relationship properties. Decisions beyond DESIGN:
+
+    * A stakeholder, opportunity or alternative never moves: an externalId stored under
+      another account (opportunity) is refused with the path of the entry.
+    * ``reportsTo`` is single-valued: naming a manager replaces the previous one, in MERGE
+      too; omitting it leaves the stored manager in MERGE and removes it in REPLACE.
+    * In MERGE a document may reference stakeholders (alternatives) it does not define when
+      they are stored under the same account (opportunity), so a small document can add one
+      edge. In REPLACE every reference must be in the document.
+
+    REPLACE makes each listed account exactly what the document says, where "the account" is
+    what :func:`export_document` shows: its stakeholders, the REPORTS_TO / INFLUENCES /
+    CONFLICTS_WITH edges among them, its opportunities with their alternatives, the seats and
+    advocacy of its stakeholders on them, and its stakeholders' CARES_ABOUT / COACHED_ON /
+    HEARD. Playbook entries are shared by the tenant and never deleted; the ADDRESSES of a
+    listed argument are replaced, and so are its CITES of the accounts the document lists
+    (a citation of an account outside the document is outside its scope and stays).
+
+Export
+    One read transaction, a few statements (not one per row). The document holds the account
+    and the playbook entries it references: the concerns its stakeholders care about, the
+    arguments they were coached on or heard plus every argument addressing one of those
+    concerns (so a coaching plan computed from the export considers the same arguments), and
+    the concerns those arguments address (an argument is exported whole, so a REPLACE
+    import of the export leaves it unchanged). An argument's ``cites`` keeps only the
+    accounts in the document: others would dangle in another tenant. Lists are sorted by
+    externalId and defaults are omitted, exactly as :func:`canonical` writes a document; a
+    node stored without an externalId is exported under its id.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from graph_api.db.driver import Database
+from graph_api.domain.document import (
+    AccountDocument,
+    AccountEntry,
+    Reference,
+    sort_problems,
+    stored_references,
+    validate_document,
+)
+from graph_api.domain.enums import ImportMode
+from graph_api.domain.ids import new_id
+from graph_api.domain.principal import Principal
+from graph_api.errors import InvalidInput, NotFound, Problem
+from graph_api.repositories.audit import ChangeRecord, now_iso, record_changes
+
+# The properties each kind takes from the document (names as stored and as in the document).
+ACCOUNT_PROPERTIES = ("name", "industry", "employees", "region", "domain", "isReference")
+STAKEHOLDER_PROPERTIES = ("name", "title", "department", "seniority", "email", "lastVerifiedAt")
+OPPORTUNITY_PROPERTIES = (
+    "name", "amount", "currency", "stage", "closeDate", "decisionRule", "threshold",
+)
+ALTERNATIVE_PROPERTIES = ("name", "kind")
+CONCERN_PROPERTIES = ("name", "category")
+ARGUMENT_PROPERTIES = ("title", "kind", "talkTrack", "proofPoints")
+INFLUENCE_PROPERTIES = ("strength", "topics", "evidence")
+CONFLICT_PROPERTIES = ("strength", "evidence")
+SEAT_PROPERTIES = ("role", "stance", "veto", "voteWeight", "stanceEvidence")
+ADVOCACY_PROPERTIES = ("strength", "evidence")
+CARES_ABOUT_PROPERTIES = ("weight",)
+ADDRESSES_PROPERTIES = ("fit",)
+COACHED_ON_PROPERTIES = ("readiness", "at")
+HEARD_PROPERTIES = ("reception", "at")
+
+# Rows per statement. Each statement of an import is one UNWIND over a batch: few round trips,
+# and a bounded amount of query memory per statement (Aura and the local server cap it).
+BATCH_SIZE = 5_000
+
+# ---------------------------------------------------------------------------------------------
+# Cypher. Labels, types and property names come from the fixed tables below, never from
+# input; every value is a parameter. ``_DIFFERS`` holds when a stored value differs from the
+# row's (a null in the row means the property is absent).
+
+_DIFFERS = (
+    "any(k IN keys(row.props) WHERE NOT coalesce({v}[k] = row.props[k],"
+    " {v}[k] IS NULL AND row.props[k] IS NULL))"
+)
+
+
+def _set(variable: str, names: Iterable[str]) -> str:
+    """``SET v.a = row.props.a, …``: named properties, so the planner sees what is written."""
+    return ", ".join(f"{variable}.{name} = row.props.{name}" for name in names)
+
+
+@dataclass(frozen=True)
+class _NodeKind:
+    """A node kind of the document and the statements that write it.
+
+    Writing is two steps per kind, both one UNWIND: ``diff`` (read-only) returns the rows
+    whose node is missing, differs or is not linked under its parent; ``write`` and ``link``
+    touch only those rows. Reading and writing in separate statements keeps each one free of
+    Eager buffering, and a re-import of an unchanged document writes nothing at all.
+    """
+
+    label: str
+    properties: tuple[str, ...]
+    parent: tuple[str, str] | None = None  # (parent label, pattern joining n and p)
+
+    @property
+    def diff(self) -> str:
+        linked = "true"
+        if self.parent is not None:
+            parent_label, pattern = self.parent
+            linked = (
+                f"n IS NOT NULL AND EXISTS {{ MATCH {pattern} WHERE p:{parent_label}"
+                " AND p.tenantId = $tenantId AND p.externalId = row.parent }"
+            )
+        return f"""UNWIND $rows AS row
+OPTIONAL MATCH (n:{self.label} {{tenantId: $tenantId, externalId: row.externalId}})
+WITH row, n, n IS NULL OR {_DIFFERS.format(v="n")} AS changed, {linked} AS linked
+WHERE changed OR NOT linked
+RETURN collect(CASE WHEN n IS NULL THEN row.i END) AS created,
+  collect(CASE WHEN n IS NOT NULL AND changed THEN row.i END) AS updated,
+  collect(CASE WHEN NOT linked THEN row.i END) AS unlinked"""
+
+    @property
+    def write(self) -> str:
+        return f"""UNWIND $rows AS row
+MERGE (n:{self.label} {{tenantId: $tenantId, externalId: row.externalId}})
+ON CREATE SET n.id = row.id, n.createdAt = $now
+SET {_set("n", self.properties)}, n.updatedAt = $now, n.updatedBy = $actor"""
+
+    @property
+    def link(self) -> str:
+        assert self.parent is not None
+        parent_label, pattern = self.parent
+        return f"""UNWIND $rows AS row
+MATCH (n:{self.label} {{tenantId: $tenantId, externalId: row.externalId}})
+MATCH (p:{parent_label} {{tenantId: $tenantId, externalId: row.parent}})
+MERGE {pattern}"""
+
+
+@dataclass(frozen=True)
+class _RelationshipKind:
+    """A relationship type of the document: ``diff`` then ``write``, as for nodes."""
+
+    source: str
+    type: str
+    target: str
+    properties: tuple[str, ...] = ()
+    stamped: tuple[str, ...] = ()  # set by the import, not compared (stanceUpdatedAt)
+
+    @property
+    def diff(self) -> str:
+        return f"""UNWIND $rows AS row
+MATCH (a:{self.source} {{tenantId: $tenantId, externalId: row.source}})
+MATCH (b:{self.target} {{tenantId: $tenantId, externalId: row.target}})
+OPTIONAL MATCH (a)-[r:{self.type}]->(b)
+WITH a, b, row, r
+WHERE r IS NULL OR {_DIFFERS.format(v="r")}
+{self._returns}"""
+
+    @property
+    def _returns(self) -> str:
+        if self.stamped:  # per row: what the import stamps depends on the stored values
+            return """RETURN row.i AS i, r IS NULL AS created, a.id AS sourceId,
+  b.id AS targetId, properties(r) AS before"""
+        return """RETURN collect(DISTINCT CASE WHEN r IS NULL THEN row.i END) AS created,
+  collect(DISTINCT CASE WHEN r IS NOT NULL THEN row.i END) AS updated"""
+
+    @property
+    def write(self) -> str:
+        merge = f"""UNWIND $rows AS row
+MATCH (a:{self.source} {{tenantId: $tenantId, externalId: row.source}})
+MATCH (b:{self.target} {{tenantId: $tenantId, externalId: row.target}})
+MERGE (a)-[r:{self.type}]->(b)"""
+        names = (*self.properties, *self.stamped)
+        return f"{merge}\nSET {_set('r', names)}" if names else merge
+
+
+def _delete_relationships(source: str, rel_type: str, target: str) -> str:
+    return (
+        f"UNWIND $rows AS row\n"
+        f"MATCH (a:{source} {{id: row.source}})-[r:{rel_type}]->(b:{target} {{id: row.target}})\n"
+        f"WHERE a.tenantId = $tenantId AND b.tenantId = $tenantId\n"
+        f"DELETE r\n"
+        f"RETURN count(r) AS deleted"
+    )
+
+
+def _delete_nodes(label: str) -> str:
+    return (
+        f"UNWIND $ids AS key\n"
+        f"MATCH (n:{label} {{id: key}}) WHERE n.tenantId = $tenantId\n"
+        f"OPTIONAL MATCH (n)-[r]-()\n"
+        f"WITH collect(DISTINCT n) AS nodes, collect(DISTINCT r) AS rels\n"
+        f"FOREACH (r IN rels | DELETE r)\n"
+        f"FOREACH (n IN nodes | DELETE n)\n"
+        f"RETURN size(nodes) AS deleted, size(rels) AS relationships"
+    )
+
+
+def _existing(label: str) -> str:
+    return (
+        f"UNWIND $keys AS key\n"
+        f"MATCH (n:{label} {{tenantId: $tenantId, externalId: key}})\n"
+        f"RETURN key"
+    )
+
+
+def _elsewhere(label: str, pattern: str) -> str:
+    """Rows ``{key, scope}`` whose ``label`` node is not stored under parent ``scope``, with
+    the parents it is stored under (none when it is not stored at all)."""
+    return (
+        f"UNWIND $rows AS row\n"
+        f"OPTIONAL MATCH (n:{label} {{tenantId: $tenantId, externalId: row.key}})\n"
+        f"WITH row, CASE WHEN n IS NULL THEN [] ELSE [{pattern} WHERE p.tenantId = $tenantId"
+        f" | coalesce(p.externalId, p.id)] END AS owners\n"
+        f"WHERE NOT row.scope IN owners\n"
+        f"RETURN row.key AS key, row.scope AS scope, owners"
+    )
+
+
+NODE_KINDS = {
+    kind.label: kind
+    for kind in (
+        _NodeKind("Concern", CONCERN_PROPERTIES),
+        _NodeKind("Argument", ARGUMENT_PROPERTIES),
+        _NodeKind("Account", ACCOUNT_PROPERTIES),
+        _NodeKind("Stakeholder", STAKEHOLDER_PROPERTIES, ("Account", "(n)-[:WORKS_AT]->(p)")),
+        _NodeKind(
+            "Opportunity", OPPORTUNITY_PROPERTIES, ("Account", "(p)-[:HAS_OPPORTUNITY]->(n)")
+        ),
+        _NodeKind(
+            "Alternative", ALTERNATIVE_PROPERTIES, ("Opportunity", "(p)-[:CONSIDERS]->(n)")
+        ),
+    )
+}
+# In the order they are written (endpoints first).
+RELATIONSHIP_KINDS = {
+    kind.type: kind
+    for kind in (
+        _RelationshipKind("Argument", "ADDRESSES", "Concern", ADDRESSES_PROPERTIES),
+        _RelationshipKind("Argument", "CITES", "Account"),
+        _RelationshipKind("Stakeholder", "REPORTS_TO", "Stakeholder"),
+        _RelationshipKind("Stakeholder", "INFLUENCES", "Stakeholder", INFLUENCE_PROPERTIES),
+        _RelationshipKind("Stakeholder", "CONFLICTS_WITH", "Stakeholder", CONFLICT_PROPERTIES),
+        _RelationshipKind(
+            "Stakeholder", "SITS_ON", "Opportunity", SEAT_PROPERTIES, ("stanceUpdatedAt",)
+        ),
+        _RelationshipKind("Stakeholder", "ADVOCATES_FOR", "Alternative", ADVOCACY_PROPERTIES),
+        _RelationshipKind("Stakeholder", "CARES_ABOUT", "Concern", CARES_ABOUT_PROPERTIES),
+        _RelationshipKind("Stakeholder", "COACHED_ON", "Argument", COACHED_ON_PROPERTIES),
+        _RelationshipKind("Stakeholder", "HEARD", "Argument", HEARD_PROPERTIES),
+    )
+}
+DELETE_RELATIONSHIPS = {
+    t: _delete_relationships(k.source, t, k.target) for t, k in RELATIONSHIP_KINDS.items()
+}
+DELETE_NODES = {
+    label: _delete_nodes(label) for label in ("Stakeholder", "Opportunity", "Alternative")
+}
+ACCOUNT_IDS = """
+UNWIND $keys AS key
+MATCH (n:Account {tenantId: $tenantId, externalId: key})
+RETURN key, n.id AS id
+"""
+
+# In MERGE too, naming a manager replaces the previous one (REPORTS_TO is single-valued).
+DROP_OTHER_MANAGERS = """
+UNWIND $rows AS row
+MATCH (s:Stakeholder {tenantId: $tenantId, externalId: row.source})-[r:REPORTS_TO]->(m)
+WHERE coalesce(m.externalId, m.id) <> row.target
+DELETE r
+RETURN row.account AS account, count(r) AS deleted
+"""
+
+EXISTING = {label: _existing(label) for label in ("Concern", "Argument", "Account")}
+ELSEWHERE = {
+    "Stakeholder": _elsewhere("Stakeholder", "(n)-[:WORKS_AT]->(p:Account)"),
+    "Opportunity": _elsewhere("Opportunity", "(p:Account)-[:HAS_OPPORTUNITY]->(n)"),
+    "Alternative": _elsewhere("Alternative", "(p:Opportunity)-[:CONSIDERS]->(n)"),
+}
+PARENT_LABEL = {"Stakeholder": "account", "Opportunity": "account", "Alternative": "opportunity"}
+
+# --- Loading an account as the document sees it (export, and REPLACE's comparison) ---------
+
+FIND_ACCOUNT_BY_ID = """
+MATCH (a:Account {id: $key}) WHERE a.tenantId = $tenantId RETURN a.id AS id
+"""
+FIND_ACCOUNT_BY_EXTERNAL_ID = """
+MATCH (a:Account {tenantId: $tenantId, externalId: $key}) RETURN a.id AS id
+"""
+LOAD_ACCOUNTS = """
+UNWIND $accountIds AS accountId
+MATCH (a:Account {id: accountId}) WHERE a.tenantId = $tenantId
+RETURN a.id AS account, properties(a) AS props
+"""
+_KEY = "coalesce({v}.externalId, {v}.id)"
+def _links(pattern: str, other: str, where: str = "") -> str:
+    """A pattern comprehension: each link as ``{id, key, props}`` of its other end."""
+    key = f"coalesce({other}.externalId, {other}.id)"
+    return f"[{pattern} {where} | {{id: {other}.id, key: {key}, props: properties(r)}}]"
+
+
+# A stakeholder with every link the document holds: far fewer records than one per edge.
+_SAME_ACCOUNT = "WHERE EXISTS { (t)-[:WORKS_AT]->(a) }"
+LOAD_STAKEHOLDERS = f"""
+UNWIND $accountIds AS accountId
+MATCH (a:Account {{id: accountId}})<-[:WORKS_AT]-(s:Stakeholder)
+WHERE a.tenantId = $tenantId AND s.tenantId = $tenantId
+RETURN a.id AS account, properties(s) AS props,
+  {_links("(s)-[r:REPORTS_TO]->(t:Stakeholder)", "t", _SAME_ACCOUNT)} AS reportsTo,
+  {_links("(s)-[r:INFLUENCES]->(t:Stakeholder)", "t", _SAME_ACCOUNT)} AS influences,
+  {_links("(s)-[r:CONFLICTS_WITH]->(t:Stakeholder)", "t", _SAME_ACCOUNT)} AS conflicts,
+  {_links("(s)-[r:CARES_ABOUT]->(c:Concern)", "c", "WHERE c.tenantId = $tenantId")} AS concerns,
+  {_links("(s)-[r:COACHED_ON]->(g:Argument)", "g", "WHERE g.tenantId = $tenantId")} AS coachedOn,
+  {_links("(s)-[r:HEARD]->(g:Argument)", "g", "WHERE g.tenantId = $tenantId")} AS heard
+"""
+LOAD_OPPORTUNITIES = f"""
+UNWIND $accountIds AS accountId
+MATCH (a:Account {{id: accountId}})-[:HAS_OPPORTUNITY]->(o:Opportunity)
+WHERE a.tenantId = $tenantId AND o.tenantId = $tenantId
+RETURN a.id AS account, properties(o) AS props,
+  [(o)-[:CONSIDERS]->(x:Alternative) WHERE x.tenantId = $tenantId | properties(x)]
+    AS alternatives,
+  [(s:Stakeholder)-[r:SITS_ON]->(o) WHERE EXISTS {{ (s)-[:WORKS_AT]->(a) }}
+   | {{sourceId: s.id, sourceKey: {_KEY.format(v='s')}, targetId: o.id,
+       targetKey: {_KEY.format(v='o')}, props: properties(r)}}] AS committee,
+  [(s:Stakeholder)-[r:ADVOCATES_FOR]->(x:Alternative)<-[:CONSIDERS]-(o)
+   WHERE EXISTS {{ (s)-[:WORKS_AT]->(a) }}
+   | {{sourceId: s.id, sourceKey: {_KEY.format(v='s')}, targetId: x.id,
+       targetKey: {_KEY.format(v='x')}, props: properties(r)}}] AS advocacy
+"""
+LOAD_ARGUMENTS = f"""
+MATCH (g:Argument) WHERE g.tenantId = $tenantId
+  AND ({_KEY.format(v='g')} IN $arguments
+       OR EXISTS {{ (g)-[:ADDRESSES]->(c:Concern) WHERE {_KEY.format(v='c')} IN $concerns }})
+RETURN properties(g) AS props,
+  [(g)-[r:ADDRESSES]->(c:Concern) WHERE c.tenantId = $tenantId
+   | {{id: c.id, key: {_KEY.format(v='c')}, props: properties(r)}}] AS addresses,
+  [(g)-[:CITES]->(x:Account) WHERE x.tenantId = $tenantId
+   | {{id: x.id, key: {_KEY.format(v='x')}, props: {{}}}}] AS cites
+"""
+LOAD_CONCERNS = f"""
+MATCH (c:Concern) WHERE c.tenantId = $tenantId AND {_KEY.format(v='c')} IN $concerns
+RETURN properties(c) AS props
+"""
+
+# ---------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass
+class ChangeCounts:
+    """How many entities an import created, updated (a value changed) and deleted."""
+
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.deleted
+
+
+@dataclass(frozen=True)
+class ImportedAccount:
+    id: str
+    external_id: str
+    created: bool
+    changed: bool  # the account or anything of it changed
+
+
+@dataclass
+class ImportSummary:
+    """What an import did. ``nodes`` is by label; ``relationships`` counts every type,
+    including those removed with a deleted node."""
+
+    mode: ImportMode
+    accounts: list[ImportedAccount] = field(default_factory=list)
+    nodes: dict[str, ChangeCounts] = field(default_factory=dict)
+    relationships: ChangeCounts = field(default_factory=ChangeCounts)
+    stance_changes: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return self.relationships.total > 0 or any(c.total for c in self.nodes.values())
+
+
+# ---------------------------------------------------------------------------------------------
+# Import
+
+
+async def import_document(
+    database: Database,
+    principal: Principal,
+    document: Any,
+    mode: ImportMode = ImportMode.MERGE,
+    reason: str | None = None,
+) -> ImportSummary:
+    """Validate ``document`` and apply it to the caller's tenant atomically.
+
+    Raises:
+        InvalidInput: every problem by JSON path; nothing was written.
+        Conflict: a concurrent import created the same externalId first.
+    """
+    parsed = validate_document(document, mode)
+    rows = _Rows.of(parsed)
+
+    async def work(tx: AsyncManagedTransaction) -> ImportSummary:
+        run = _ImportRun(tx, principal, mode, rows)
+        await run.check_store(parsed)
+        await run.upsert()
+        if mode is ImportMode.REPLACE:
+            await run.remove_unlisted(parsed)
+        await record_changes(tx, principal.tenant_id, principal.actor, run.audit(), reason)
+        return run.summary
+
+    return await database.write(work)
+
+
+Row = dict[str, Any]
+
+
+def _pick(values: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    return {name: values.get(name) for name in names}
+
+
+def _link(account: str | None, source: str, target: str, props: dict[str, Any]) -> Row:
+    return {"account": account, "source": source, "target": target, "props": props}
+
+
+@dataclass
+class _Rows:
+    """The document as statement parameters: rows by node label and by relationship type.
+
+    Every row carries ``i``, its index in its list, by which a diff statement names it.
+    """
+
+    nodes: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    relationships: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+
+    @staticmethod
+    def of(document: AccountDocument) -> _Rows:
+        # One dump of the whole document (fast, in Rust), then plain dicts.
+        values = document.model_dump(mode="json", by_alias=True)
+        rows = _Rows()
+        for concern in values["playbook"]["concerns"]:
+            rows.nodes["Concern"].append(_node_row(concern, CONCERN_PROPERTIES, "Concern", None))
+        for argument in values["playbook"]["arguments"]:
+            argument["proofPoints"] = argument["proofPoints"] or None
+            rows.nodes["Argument"].append(
+                _node_row(argument, ARGUMENT_PROPERTIES, "Argument", None)
+            )
+            key = argument["externalId"]
+            rows.relationships["ADDRESSES"].extend(
+                _link(None, key, a["concern"], _pick(a, ADDRESSES_PROPERTIES))
+                for a in argument["addresses"]
+            )
+            rows.relationships["CITES"].extend(
+                _link(None, key, c, {}) for c in argument["cites"]
+            )
+        for account in values["accounts"]:
+            rows.add_account(account)
+        for table in (*rows.nodes.values(), *rows.relationships.values()):
+            for index, row in enumerate(table):
+                row["i"] = index
+        return rows
+
+    def add_account(self, account: dict[str, Any]) -> None:
+        key = account["externalId"]
+        self.nodes["Account"].append(_node_row(account, ACCOUNT_PROPERTIES, "Account", key))
+        links = self.relationships
+        for person in account["stakeholders"]:
+            self.nodes["Stakeholder"].append(
+                _node_row(person, STAKEHOLDER_PROPERTIES, "Stakeholder", key, parent=key)
+            )
+            me = person["externalId"]
+            if person["reportsTo"] is not None:
+                links["REPORTS_TO"].append(_link(key, me, person["reportsTo"], {}))
+            links["CARES_ABOUT"].extend(
+                _link(key, me, c["concern"], _pick(c, CARES_ABOUT_PROPERTIES))
+                for c in person["concerns"]
+            )
+            links["COACHED_ON"].extend(
+                _link(key, me, c["argument"], _pick(c, COACHED_ON_PROPERTIES))
+                for c in person["coachedOn"]
+            )
+            links["HEARD"].extend(
+                _link(key, me, h["argument"], _pick(h, HEARD_PROPERTIES))
+                for h in person["heard"]
+            )
+        for influence in account["influences"]:
+            influence["topics"] = sorted(influence["topics"]) or None
+            links["INFLUENCES"].append(
+                _link(key, influence["from"], influence["to"],
+                      _pick(influence, INFLUENCE_PROPERTIES))
+            )
+        links["CONFLICTS_WITH"].extend(
+            _link(key, c["from"], c["to"], _pick(c, CONFLICT_PROPERTIES))
+            for c in account["conflicts"]
+        )
+        for opportunity in account["opportunities"]:
+            self.nodes["Opportunity"].append(
+                _node_row(opportunity, OPPORTUNITY_PROPERTIES, "Opportunity", key, parent=key)
+            )
+            deal = opportunity["externalId"]
+            self.nodes["Alternative"].extend(
+                _node_row(alt, ALTERNATIVE_PROPERTIES, "Alternative", key, parent=deal)
+                for alt in opportunity["alternatives"]
+            )
+            links["SITS_ON"].extend(
+                _link(key, seat["stakeholder"], deal, _pick(seat, SEAT_PROPERTIES))
+                for seat in opportunity["committee"]
+            )
+            links["ADVOCATES_FOR"].extend(
+                _link(key, a["stakeholder"], a["alternative"], _pick(a, ADVOCACY_PROPERTIES))
+                for a in opportunity["advocacy"]
+            )
+
+
+def _node_row(
+    values: dict[str, Any], names: Iterable[str], label: str, account: str | None,
+    parent: str | None = None,
+) -> Row:
+    return {
+        "externalId": values["externalId"],
+        "id": new_id(label),
+        "account": account,
+        "parent": parent,
+        "props": _pick(values, names),
+    }
+
+
+class _ImportRun:
+    """One import inside its write transaction: checks, writes, tallies."""
+
+    def __init__(
+        self, tx: AsyncManagedTransaction, principal: Principal, mode: ImportMode, rows: _Rows
+    ) -> None:
+        self.tx = tx
+        self.principal = principal
+        self.mode = mode
+        self.rows = rows
+        self.now = now_iso()
+        self.summary = ImportSummary(mode=mode)
+        self.account_ids: dict[str, str] = {}
+        self.account_changes: dict[str | None, ChangeCounts] = defaultdict(ChangeCounts)
+        self.seat_changes: list[ChangeRecord] = []
+        self.created_accounts: set[str] = set()
+
+    async def _run(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        """Run ``query`` over its list parameter in batches of :data:`BATCH_SIZE` rows."""
+        (name, items), = ((k, v) for k, v in params.items() if k in ("rows", "keys", "ids"))
+        records: list[dict[str, Any]] = []
+        for start in range(0, len(items), BATCH_SIZE):
+            result = await self.tx.run(
+                query, {**params, name: items[start:start + BATCH_SIZE]},
+                tenantId=self.principal.tenant_id, now=self.now, actor=self.principal.actor,
+            )
+            records.extend([dict(record) async for record in result])
+        return records
+
+    # --- checks that need the store -----------------------------------------------------
+
+    async def check_store(self, document: AccountDocument) -> None:
+        problems: list[Problem] = []
+        references = stored_references(document)
+        by_label: dict[str, list[Reference]] = defaultdict(list)
+        for reference in references:
+            by_label[reference.label].append(reference)
+
+        for label in ("Concern", "Argument", "Account"):
+            wanted = by_label.get(label, [])
+            if not wanted:
+                continue
+            keys = sorted({w.external_id for w in wanted})
+            found = {r["key"] for r in await self._run(EXISTING[label], keys=keys)}
+            where = "this document's playbook" if label != "Account" else "this document"
+            problems.extend(
+                Problem(
+                    w.path,
+                    f"unknown {label.lower()} {w.external_id!r}: not in {where} "
+                    "nor stored in the tenant",
+                )
+                for w in wanted
+                if w.external_id not in found
+            )
+
+        # Stored members referenced in MERGE must sit under the same account / opportunity.
+        for label in ("Stakeholder", "Alternative"):
+            wanted = by_label.get(label, [])
+            if not wanted:
+                continue
+            missing = await self._elsewhere(label, {(w.external_id, w.scope) for w in wanted})
+            parent = PARENT_LABEL[label]
+            problems.extend(
+                Problem(
+                    w.path,
+                    f"unknown {label.lower()} {w.external_id!r}: not in this document nor "
+                    f"stored under {parent} {w.scope!r}",
+                )
+                for w in wanted
+                if (w.external_id, w.scope) in missing
+            )
+
+        # Entries the document defines must not be stored under another parent.
+        for label, defined in self._defined(document).items():
+            moved = await self._elsewhere(label, {(key, scope) for key, scope, _ in defined})
+            parent = PARENT_LABEL[label]
+            for key, scope, path in defined:
+                owners = moved.get((key, scope))
+                if owners:  # stored, and not under this parent
+                    problems.append(
+                        Problem(
+                            f"{path}.externalId",
+                            f"{label.lower()} {key!r} is stored under {parent} "
+                            f"{owners[0]!r}, not {scope!r}; it cannot move (delete it there "
+                            "first, or use another externalId)",
+                        )
+                    )
+        if problems:
+            raise InvalidInput(sort_problems(problems))
+
+    async def _elsewhere(
+        self, label: str, pairs: set[tuple[str, str | None]]
+    ) -> dict[tuple[str, str | None], list[str]]:
+        """Of the (externalId, parent) pairs, those not stored under that parent: the parents
+        each is stored under instead (empty when it is not stored at all)."""
+        rows = [{"key": key, "scope": scope} for key, scope in sorted(pairs, key=str)]
+        records = await self._run(ELSEWHERE[label], rows=rows)
+        return {(r["key"], r["scope"]): r["owners"] for r in records}
+
+    @staticmethod
+    def _defined(document: AccountDocument) -> dict[str, list[tuple[str, str, str]]]:
+        """(externalId, parent externalId, path) of every child entry the document defines."""
+        defined: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        for i, account in enumerate(document.accounts):
+            path = f"$.accounts[{i}]"
+            defined["Stakeholder"].extend(
+                (s.external_id, account.external_id, f"{path}.stakeholders[{j}]")
+                for j, s in enumerate(account.stakeholders)
+            )
+            for j, deal in enumerate(account.opportunities):
+                o_path = f"{path}.opportunities[{j}]"
+                defined["Opportunity"].append((deal.external_id, account.external_id, o_path))
+                defined["Alternative"].extend(
+                    (a.external_id, deal.external_id, f"{o_path}.alternatives[{k}]")
+                    for k, a in enumerate(deal.alternatives)
+                )
+        return defined
+
+    # --- writes ----------------------------------------------------------------------------
+
+    async def upsert(self) -> None:
+        for label, kind in NODE_KINDS.items():
+            if self.rows.nodes.get(label):
+                await self._write_nodes(kind, self.rows.nodes[label])
+        await self._resolve_accounts()
+        managers = self.rows.relationships.get("REPORTS_TO")
+        if managers:
+            for r in await self._run(DROP_OTHER_MANAGERS, rows=managers):
+                self.summary.relationships.deleted += r["deleted"]
+                self.account_changes[r["account"]].deleted += r["deleted"]
+        for rel_type, rel_kind in RELATIONSHIP_KINDS.items():
+            if self.rows.relationships.get(rel_type):
+                await self._write_relationships(rel_kind, self.rows.relationships[rel_type])
+
+    async def _write_nodes(self, kind: _NodeKind, rows: list[Row]) -> None:
+        counts = self.summary.nodes.setdefault(kind.label, ChangeCounts())
+        changed: list[Row] = []
+        unlinked: list[Row] = []
+        for diff in await self._run(kind.diff, rows=rows):
+            for i in diff["created"]:
+                self.account_changes[rows[i]["account"]].created += 1
+                if kind.label == "Account":
+                    self.created_accounts.add(rows[i]["externalId"])
+            for i in diff["updated"]:
+                self.account_changes[rows[i]["account"]].updated += 1
+            for i in diff["unlinked"]:
+                self.account_changes[rows[i]["account"]].created += 1
+            counts.created += len(diff["created"])
+            counts.updated += len(diff["updated"])
+            self.summary.relationships.created += len(diff["unlinked"])
+            changed.extend(rows[i] for i in (*diff["created"], *diff["updated"]))
+            unlinked.extend(rows[i] for i in diff["unlinked"])
+        if changed:
+            await self._run(kind.write, rows=changed)
+        if unlinked:
+            await self._run(kind.link, rows=unlinked)
+
+    async def _resolve_accounts(self) -> None:
+        keys = [row["externalId"] for row in self.rows.nodes.get("Account", [])]
+        if keys:
+            found = await self._run(ACCOUNT_IDS, keys=keys)
+            self.account_ids = {r["key"]: r["id"] for r in found}
+
+    async def _write_relationships(self, kind: _RelationshipKind, rows: list[Row]) -> None:
+        created: set[int] = set()
+        updated: set[int] = set()
+        stamps: dict[int, dict[str, Any]] = {}
+        for diff in await self._run(kind.diff, rows=rows):
+            if kind.stamped:
+                stamps.setdefault(diff["i"], diff)  # parallel duplicates: one is enough
+                (created if diff["created"] else updated).add(diff["i"])
+            else:
+                created.update(diff["created"])
+                updated.update(diff["updated"])
+        for i in created:
+            self.account_changes[rows[i]["account"]].created += 1
+        for i in updated:
+            self.account_changes[rows[i]["account"]].updated += 1
+        self.summary.relationships.created += len(created)
+        self.summary.relationships.updated += len(updated)
+        writes = [
+            self._seat(rows[i], stamps[i]) if kind.stamped else rows[i]
+            for i in sorted(created | updated)
+        ]
+        if writes:
+            await self._run(kind.write, rows=writes)
+
+    def _seat(self, row: Row, diff: dict[str, Any]) -> Row:
+        """The seat's row with ``stanceUpdatedAt``; a stance set or changed is audited."""
+        before = diff["before"] or {}
+        old, new = before.get("stance"), row["props"]["stance"]
+        if old == new:
+            kept = before.get("stanceUpdatedAt")
+            return {**row, "props": {**row["props"], "stanceUpdatedAt": kept}}
+        self.summary.stance_changes += 1
+        self.seat_changes.append(
+            ChangeRecord(
+                entity_kind="Seat",
+                entity_id=f"{diff['sourceId']}|{diff['targetId']}",
+                action="CREATE" if diff["created"] else "UPDATE",
+                account_id=self.account_ids.get(row["account"]),
+                field="stance",
+                old_value=old,
+                new_value=new,
+                evidence=row["props"]["stanceEvidence"],
+            )
+        )
+        return {**row, "props": {**row["props"], "stanceUpdatedAt": self.now}}
+
+    # --- REPLACE ---------------------------------------------------------------------------
+
+    async def remove_unlisted(self, document: AccountDocument) -> None:
+        """Delete what each listed account holds and the document no longer lists."""
+        stored = await _load_accounts(
+            self.tx, self.principal.tenant_id, [self.account_ids[a.external_id]
+                                                 for a in document.accounts],
+        )
+        doomed_nodes: dict[str, list[str]] = defaultdict(list)
+        doomed_links: dict[str, list[Row]] = defaultdict(list)
+        for entry in document.accounts:
+            graph = stored[self.account_ids[entry.external_id]]
+            nodes, links = _unlisted(entry, graph)
+            per_account = self.account_changes[entry.external_id]
+            for label, ids in nodes.items():
+                doomed_nodes[label].extend(ids)
+                per_account.deleted += len(ids)
+            for rel_type, pairs in links.items():
+                doomed_links[rel_type].extend(pairs)
+                per_account.deleted += len(pairs)
+
+        for rel_type, pairs in doomed_links.items():
+            for r in await self._run(DELETE_RELATIONSHIPS[rel_type], rows=pairs):
+                self.summary.relationships.deleted += r["deleted"]
+        # Alternatives before opportunities: deleting an opportunity takes its options along.
+        for label in ("Stakeholder", "Alternative", "Opportunity"):
+            if doomed_nodes.get(label):
+                for r in await self._run(DELETE_NODES[label], ids=doomed_nodes[label]):
+                    self.summary.nodes.setdefault(label, ChangeCounts()).deleted += r["deleted"]
+                    self.summary.relationships.deleted += r["relationships"]
+
+        arguments = [a.external_id for a in document.playbook.arguments]
+        if arguments:
+            await self._replace_argument_links(document, arguments)
+
+    async def _replace_argument_links(
+        self, document: AccountDocument, arguments: list[str]
+    ) -> None:
+        listed_accounts = {a.external_id for a in document.accounts}
+        stored = await _load_arguments(self.tx, self.principal.tenant_id, arguments, [])
+        doomed: dict[str, list[Row]] = defaultdict(list)
+        for argument in document.playbook.arguments:
+            found = stored.get(argument.external_id)
+            if found is None:
+                continue
+            addressed = {a.concern for a in argument.addresses}
+            doomed["ADDRESSES"].extend(
+                {"source": found.id, "target": link.id}
+                for link in found.links["addresses"] if link.key not in addressed
+            )
+            doomed["CITES"].extend(
+                {"source": found.id, "target": link.id}
+                for link in found.links["cites"]
+                if link.key in listed_accounts and link.key not in argument.cites
+            )
+        for rel_type, pairs in doomed.items():
+            if pairs:
+                for r in await self._run(DELETE_RELATIONSHIPS[rel_type], rows=pairs):
+                    self.summary.relationships.deleted += r["deleted"]
+                    self.account_changes[None].deleted += r["deleted"]
+
+    # --- audit -----------------------------------------------------------------------------
+
+    def audit(self) -> list[ChangeRecord]:
+        """One IMPORT record per account that changed (and one for a changed playbook), then
+        the seats whose stance was set or changed. A no-op import records nothing."""
+        records: list[ChangeRecord] = []
+        listed = {
+            label: Counter(row["account"] for row in self.rows.nodes.get(label, []))
+            for label in ("Stakeholder", "Opportunity")
+        }
+        for row in self.rows.nodes.get("Account", []):
+            key = row["externalId"]
+            account_id = self.account_ids[key]
+            counts = self.account_changes[key]
+            created = key in self.created_accounts
+            self.summary.accounts.append(
+                ImportedAccount(account_id, key, created=created, changed=counts.total > 0)
+            )
+            if counts.total == 0:
+                continue
+            records.append(
+                ChangeRecord(
+                    entity_kind="Account",
+                    entity_id=account_id,
+                    action="IMPORT",
+                    account_id=account_id,
+                    new_value={
+                        "mode": self.mode.value,
+                        "stakeholders": listed["Stakeholder"][key],
+                        "opportunities": listed["Opportunity"][key],
+                        "created": counts.created,
+                        "updated": counts.updated,
+                        "deleted": counts.deleted,
+                    },
+                )
+            )
+        playbook = self.account_changes[None]
+        if playbook.total:
+            records.append(
+                ChangeRecord(
+                    entity_kind="Playbook",
+                    entity_id=self.principal.tenant_id,
+                    action="IMPORT",
+                    new_value={
+                        "mode": self.mode.value,
+                        "concerns": len(self.rows.nodes.get("Concern", [])),
+                        "arguments": len(self.rows.nodes.get("Argument", [])),
+                        "created": playbook.created,
+                        "updated": playbook.updated,
+                        "deleted": playbook.deleted,
+                    },
+                )
+            )
+        return records + self.seat_changes
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading what is stored (export, and REPLACE's comparison)
+
+
+@dataclass(frozen=True)
+class _Link:
+    """A stored relationship by its endpoints' ids and document keys."""
+
+    source_id: str
+    source_key: str
+    target_id: str
+    target_key: str
+    props: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Target:
+    id: str
+    key: str
+    props: dict[str, Any]
+
+
+@dataclass
+class _StoredNode:
+    id: str
+    key: str
+    props: dict[str, Any]
+    links: dict[str, list[_Target]] = field(default_factory=dict)
+
+
+@dataclass
+class _StoredOpportunity:
+    node: _StoredNode
+    alternatives: dict[str, _StoredNode]
+    committee: list[_Link]
+    advocacy: list[_Link]
+
+
+@dataclass
+class _StoredAccount:
+    node: _StoredNode
+    stakeholders: dict[str, _StoredNode] = field(default_factory=dict)
+    edges: dict[str, list[_Link]] = field(
+        default_factory=lambda: {"INFLUENCES": [], "CONFLICTS_WITH": []}
+    )
+    opportunities: dict[str, _StoredOpportunity] = field(default_factory=dict)
+
+
+def _stored_node(props: dict[str, Any], links: dict[str, list[dict[str, Any]]]) -> _StoredNode:
+    key = props.get("externalId") or props["id"]
+    return _StoredNode(
+        props["id"], key, props,
+        {name: [_Target(t["id"], t["key"], t["props"]) for t in targets]
+         for name, targets in links.items()},
+    )
+
+
+def _link_of(value: dict[str, Any]) -> _Link:
+    return _Link(
+        value["sourceId"], value["sourceKey"], value["targetId"], value["targetKey"],
+        value["props"],
+    )
+
+
+async def _records(
+    tx: AsyncManagedTransaction, query: str, **params: Any
+) -> list[dict[str, Any]]:
+    result = await tx.run(query, params)
+    return [dict(record) async for record in result]
+
+
+async def _load_accounts(
+    tx: AsyncManagedTransaction, tenant_id: str, account_ids: list[str]
+) -> dict[str, _StoredAccount]:
+    """The accounts as the document sees them, by account id (three statements in all)."""
+    params = {"tenantId": tenant_id, "accountIds": account_ids}
+    accounts = {
+        r["account"]: _StoredAccount(_stored_node(r["props"], {}))
+        for r in await _records(tx, LOAD_ACCOUNTS, **params)
+    }
+    for r in await _records(tx, LOAD_STAKEHOLDERS, **params):
+        person = _stored_node(
+            r["props"],
+            {k: r[k] for k in ("reportsTo", "concerns", "coachedOn", "heard")},
+        )
+        account = accounts[r["account"]]
+        account.stakeholders[person.key] = person
+        for name, rel_type in (("influences", "INFLUENCES"), ("conflicts", "CONFLICTS_WITH")):
+            account.edges[rel_type].extend(
+                _Link(person.id, person.key, t["id"], t["key"], t["props"]) for t in r[name]
+            )
+    for r in await _records(tx, LOAD_OPPORTUNITIES, **params):
+        deal = _stored_node(r["props"], {})
+        alternatives = {n.key: n for n in (_stored_node(p, {}) for p in r["alternatives"])}
+        accounts[r["account"]].opportunities[deal.key] = _StoredOpportunity(
+            deal, alternatives,
+            [_link_of(s) for s in r["committee"]],
+            [_link_of(a) for a in r["advocacy"]],
+        )
+    return accounts
+
+
+async def _load_arguments(
+    tx: AsyncManagedTransaction, tenant_id: str, arguments: list[str], concerns: list[str]
+) -> dict[str, _StoredNode]:
+    """Arguments named, or addressing one of ``concerns``, with their ADDRESSES and CITES."""
+    records = await _records(
+        tx, LOAD_ARGUMENTS, tenantId=tenant_id, arguments=arguments, concerns=concerns
+    )
+    found = (
+        _stored_node(r["props"], {"addresses": r["addresses"], "cites": r["cites"]})
+        for r in records
+    )
+    return {node.key: node for node in found}
+
+
+def _unlisted(
+    entry: AccountEntry, graph: _StoredAccount
+) -> tuple[dict[str, list[str]], dict[str, list[Row]]]:
+    """What REPLACE removes from ``graph`` for ``entry``: node ids by label, links by type.
+
+    A link to a node that is itself removed is left to the node's detaching delete.
+    """
+    nodes: dict[str, list[str]] = defaultdict(list)
+    links: dict[str, list[Row]] = defaultdict(list)
+
+    def drop(rel_type: str, source_id: str, target_id: str) -> None:
+        links[rel_type].append({"source": source_id, "target": target_id})
+
+    people = {s.external_id: s for s in entry.stakeholders}
+    kept = {key: node for key, node in graph.stakeholders.items() if key in people}
+    nodes["Stakeholder"] = [n.id for key, n in graph.stakeholders.items() if key not in people]
+    for key, node in kept.items():
+        person = people[key]
+        wanted = {
+            "reportsTo": {person.reports_to} if person.reports_to else set(),
+            "concerns": {c.concern for c in person.concerns},
+            "coachedOn": {c.argument for c in person.coached_on},
+            "heard": {h.argument for h in person.heard},
+        }
+        for name, rel_type in (
+            ("reportsTo", "REPORTS_TO"), ("concerns", "CARES_ABOUT"),
+            ("coachedOn", "COACHED_ON"), ("heard", "HEARD"),
+        ):
+            for target in node.links.get(name, []):
+                if target.key not in wanted[name] and (
+                    rel_type != "REPORTS_TO" or target.key in kept
+                ):
+                    drop(rel_type, node.id, target.id)
+
+    for rel_type, listed in (
+        ("INFLUENCES", {(e.from_, e.to) for e in entry.influences}),
+        ("CONFLICTS_WITH", {(e.from_, e.to) for e in entry.conflicts}),
+    ):
+        for edge in graph.edges[rel_type]:
+            both_kept = edge.source_key in kept and edge.target_key in kept
+            if both_kept and (edge.source_key, edge.target_key) not in listed:
+                drop(rel_type, edge.source_id, edge.target_id)
+
+    deals = {o.external_id: o for o in entry.opportunities}
+    for key, stored in graph.opportunities.items():
+        deal = deals.get(key)
+        if deal is None:
+            nodes["Opportunity"].append(stored.node.id)
+            nodes["Alternative"].extend(a.id for a in stored.alternatives.values())
+            continue
+        options = {a.external_id for a in deal.alternatives}
+        nodes["Alternative"].extend(
+            a.id for k, a in stored.alternatives.items() if k not in options
+        )
+        seated = {s.stakeholder for s in deal.committee}
+        for seat in stored.committee:
+            if seat.source_key in kept and seat.source_key not in seated:
+                drop("SITS_ON", seat.source_id, seat.target_id)
+        advocated = {(a.stakeholder, a.alternative) for a in deal.advocacy}
+        for flag in stored.advocacy:
+            if (
+                flag.source_key in kept and flag.target_key in options
+                and (flag.source_key, flag.target_key) not in advocated
+            ):
+                drop("ADVOCATES_FOR", flag.source_id, flag.target_id)
+    return {k: v for k, v in nodes.items() if v}, dict(links)
+
+
+# ---------------------------------------------------------------------------------------------
+# Export
+
+
+async def export_document(
+    database: Database,
+    principal: Principal,
+    account_id: str | None = None,
+    account_external_id: str | None = None,
+) -> dict[str, Any]:
+    """The account (by id or externalId) as a section-2 document, in canonical form.
+
+    Raises:
+        NotFound: no such account in the caller's tenant.
+    """
+    if (account_id is None) == (account_external_id is None):
+        raise InvalidInput("give exactly one of account id or externalId")
+    tenant = principal.tenant_id
+
+    async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
+        query = FIND_ACCOUNT_BY_ID if account_id is not None else FIND_ACCOUNT_BY_EXTERNAL_ID
+        key = account_id if account_id is not None else account_external_id
+        found = await _records(tx, query, tenantId=tenant, key=key)
+        if not found:
+            raise NotFound("Account", str(key))
+        accounts = await _load_accounts(tx, tenant, [found[0]["id"]])
+        graph = accounts[found[0]["id"]]
+        concerns = sorted({
+            t.key for s in graph.stakeholders.values() for t in s.links["concerns"]
+        })
+        arguments = sorted({
+            t.key for s in graph.stakeholders.values()
+            for name in ("coachedOn", "heard") for t in s.links[name]
+        })
+        stored_arguments = await _load_arguments(tx, tenant, arguments, concerns)
+        addressed = {
+            t.key for a in stored_arguments.values() for t in a.links["addresses"]
+        }
+        stored_concerns = [
+            _stored_node(r["props"], {})
+            for r in await _records(
+                tx, LOAD_CONCERNS, tenantId=tenant, concerns=sorted(set(concerns) | addressed)
+            )
+        ]
+        return _document_of(graph, stored_arguments, stored_concerns)
+
+    return await database.read(work)
+
+
+def _present(values: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    """``names`` of ``values`` that are set, as the document writes them (defaults omitted)."""
+    out = {name: values[name] for name in names if values.get(name) is not None}
+    for name, default in (("isReference", False), ("veto", False), ("voteWeight", 1)):
+        if name in out and out[name] == default:
+            del out[name]
+    for name in ("topics", "proofPoints"):
+        if name in out and not out[name]:
+            del out[name]
+    if "topics" in out:
+        out["topics"] = sorted(out["topics"])
+    return out
+
+
+def _nonempty(**lists: list[Any]) -> dict[str, Any]:
+    return {name: items for name, items in lists.items() if items}
+
+
+def _by(*keys: str) -> Any:
+    return lambda item: tuple(item[k] for k in keys)
+
+
+def _document_of(
+    graph: _StoredAccount, arguments: dict[str, _StoredNode], concerns: list[_StoredNode]
+) -> dict[str, Any]:
+    account_key = graph.node.key
+    stakeholders = []
+    for person in sorted(graph.stakeholders.values(), key=lambda n: n.key):
+        managers = sorted(t.key for t in person.links["reportsTo"])
+        entry = {"externalId": person.key, **_present(person.props, STAKEHOLDER_PROPERTIES)}
+        if managers:
+            entry["reportsTo"] = managers[0]
+        entry |= _nonempty(
+            concerns=sorted(
+                ({"concern": t.key, **_present(t.props, CARES_ABOUT_PROPERTIES)}
+                 for t in person.links["concerns"]), key=_by("concern"),
+            ),
+            coachedOn=sorted(
+                ({"argument": t.key, **_present(t.props, COACHED_ON_PROPERTIES)}
+                 for t in person.links["coachedOn"]), key=_by("argument"),
+            ),
+            heard=sorted(
+                ({"argument": t.key, **_present(t.props, HEARD_PROPERTIES)}
+                 for t in person.links["heard"]), key=_by("argument"),
+            ),
+        )
+        stakeholders.append(entry)
+
+    def edges(rel_type: str, names: tuple[str, ...]) -> list[dict[str, Any]]:
+        return sorted(
+            (
+                {"from": e.source_key, "to": e.target_key, **_present(e.props, names)}
+                for e in graph.edges[rel_type]
+            ),
+            key=_by("from", "to"),
+        )
+
+    opportunities = []
+    for key in sorted(graph.opportunities):
+        stored = graph.opportunities[key]
+        opportunities.append(
+            {"externalId": key, **_present(stored.node.props, OPPORTUNITY_PROPERTIES)}
+            | _nonempty(
+                alternatives=[
+                    {"externalId": k, **_present(a.props, ALTERNATIVE_PROPERTIES)}
+                    for k, a in sorted(stored.alternatives.items())
+                ],
+                committee=sorted(
+                    ({"stakeholder": s.source_key, **_present(s.props, SEAT_PROPERTIES)}
+                     for s in stored.committee), key=_by("stakeholder"),
+                ),
+                advocacy=sorted(
+                    ({"stakeholder": a.source_key, "alternative": a.target_key,
+                      **_present(a.props, ADVOCACY_PROPERTIES)} for a in stored.advocacy),
+                    key=_by("stakeholder", "alternative"),
+                ),
+            )
+        )
+
+    account = {"externalId": account_key, **_present(graph.node.props, ACCOUNT_PROPERTIES)}
+    account |= _nonempty(
+        stakeholders=stakeholders,
+        influences=edges("INFLUENCES", INFLUENCE_PROPERTIES),
+        conflicts=edges("CONFLICTS_WITH", CONFLICT_PROPERTIES),
+        opportunities=opportunities,
+    )
+    playbook = _nonempty(
+        concerns=[
+            {"externalId": c.key, **_present(c.props, CONCERN_PROPERTIES)}
+            for c in sorted(concerns, key=lambda n: n.key)
+        ],
+        arguments=[
+            {"externalId": key, **_present(a.props, ARGUMENT_PROPERTIES)}
+            | _nonempty(
+                cites=sorted(t.key for t in a.links["cites"] if t.key == account_key),
+                addresses=sorted(
+                    ({"concern": t.key, **_present(t.props, ADDRESSES_PROPERTIES)}
+                     for t in a.links["addresses"]), key=_by("concern"),
+                ),
+            )
+            for key, a in sorted(arguments.items())
+        ],
+    )
+    document: dict[str, Any] = {}
+    if playbook:
+        document["playbook"] = playbook
+    document["accounts"] = [account]
+    return document
+
