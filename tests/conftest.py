@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from neo4j import AsyncManagedTransaction
 
 from graph_api.config import PROJECT_ROOT, Settings
 from graph_api.db.driver import Database, open_database, wait_until_ready
@@ -59,12 +58,13 @@ def neo4j_settings() -> Iterator[Settings]:
 
 
 async def wipe(database: Database) -> None:
-    """Empty the test database (schema and migration records stay)."""
-
-    async def work(tx: AsyncManagedTransaction) -> None:
-        await tx.run("MATCH (n) WHERE NOT n:SchemaMigration DETACH DELETE n")
-
-    await database.write(work)
+    """Empty the test database (schema and migration records stay), in batches."""
+    async with database.driver.session(database=database.database) as session:
+        result = await session.run(
+            "MATCH (n) WHERE NOT n:SchemaMigration "
+            "CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 2000 ROWS"
+        )
+        await result.consume()
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")

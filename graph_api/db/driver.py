@@ -21,7 +21,7 @@ from neo4j.exceptions import (
 )
 
 from graph_api.config import Settings
-from graph_api.errors import Conflict, Unavailable
+from graph_api.errors import Conflict, LimitExceeded, Unavailable
 
 T = TypeVar("T")
 Work = Callable[[AsyncManagedTransaction], Awaitable[T]]
@@ -72,6 +72,12 @@ def map_error(error: Neo4jError) -> Exception:
         return Conflict(f"that would duplicate a unique key: {error.message}")
     if isinstance(error, AuthError):
         return Unavailable(f"Neo4j refused the credentials: {error.message}")
+    if error.code is not None and "MemoryPoolOutOfMemoryError" in error.code:
+        return LimitExceeded(
+            "the change is too large for one transaction on this Neo4j (raise its"
+            " db.memory.transaction.max, or send it in parts)",
+            limit="transactionMemory",
+        )
     return error
 
 

@@ -47,8 +47,8 @@ PASSWORD_ENV = "FLAGBEARER_NEO4J_PASSWORD"  # noqa: S105 - a variable's name, no
 # Heap and GC for a dev server, then the flags Neo4j 5.26's own launcher adds on Java 17
 # (the ``server.jvm.additional`` lines of its conf/neo4j.conf).
 JVM_FLAGS = (
-    "-Xms512m",
-    "-Xmx512m",
+    "-Xms256m",
+    "-Xmx1g",
     "-XX:+UseG1GC",
     "-XX:+ExitOnOutOfMemoryError",
     "-XX:+UnlockExperimentalVMOptions",
