@@ -7,6 +7,7 @@ shapes the answer; stakeholders in the answer come from the same load (no furthe
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import strawberry
 
@@ -222,6 +223,20 @@ class _Resolver:
         )
 
 
+def _edge(kind: str, row: dict[str, Any], source_key: str, target_key: str) -> GraphEdge:
+    """One explorer edge; its id names the relationship type and both ends."""
+    source, target = row[source_key], row[target_key]
+    return GraphEdge(
+        id=strawberry.ID(f"{kind}:{source}:{target}"),
+        source=source,
+        target=target,
+        kind=kind,
+        weight=row.get("strength"),
+        topics=[enums.ConcernCategory(t) for t in row.get("topics") or []],
+        evidence=row.get("evidence"),
+    )
+
+
 def account_graph_of(account_map: AccountMap) -> AccountGraph:
     """Nodes and edges of the map; seat fields and alternatives when an opportunity is given."""
     graph = to_engine_subgraph(account_map)
@@ -284,47 +299,14 @@ def account_graph_of(account_map: AccountMap) -> AccountGraph:
         for x in account_map.alternatives
     )
     edges = [
-        GraphEdge(
-            id=strawberry.ID(f"REPORTS_TO:{r['source']}:{r['target']}"),
-            source=r["source"],
-            target=r["target"],
-            kind="REPORTS_TO",
+        _edge(kind, row, source, target)
+        for kind, rows, source, target in (
+            ("REPORTS_TO", account_map.reports_to, "source", "target"),
+            ("INFLUENCES", account_map.influences, "source", "target"),
+            ("CONFLICTS_WITH", account_map.conflicts, "source", "target"),
+            ("ADVOCATES_FOR", account_map.advocacy, "stakeholder", "alternative"),
         )
-        for r in account_map.reports_to
-    ]
-    edges += [
-        GraphEdge(
-            id=strawberry.ID(f"INFLUENCES:{r['source']}:{r['target']}"),
-            source=r["source"],
-            target=r["target"],
-            kind="INFLUENCES",
-            weight=r["strength"],
-            topics=[enums.ConcernCategory(t) for t in r["topics"] or []],
-            evidence=r["evidence"],
-        )
-        for r in account_map.influences
-    ]
-    edges += [
-        GraphEdge(
-            id=strawberry.ID(f"CONFLICTS_WITH:{r['source']}:{r['target']}"),
-            source=r["source"],
-            target=r["target"],
-            kind="CONFLICTS_WITH",
-            weight=r["strength"],
-            evidence=r["evidence"],
-        )
-        for r in account_map.conflicts
-    ]
-    edges += [
-        GraphEdge(
-            id=strawberry.ID(f"ADVOCATES_FOR:{r['stakeholder']}:{r['alternative']}"),
-            source=r["stakeholder"],
-            target=r["alternative"],
-            kind="ADVOCATES_FOR",
-            weight=r["strength"],
-            evidence=r["evidence"],
-        )
-        for r in account_map.advocacy
+        for row in rows
     ]
     edges.sort(key=lambda e: str(e.id))
     return AccountGraph(

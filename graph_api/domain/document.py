@@ -431,11 +431,23 @@ def validate_document(data: Any, mode: ImportMode = ImportMode.MERGE) -> Account
         document = AccountDocument.model_validate_json(text, strict=True)
     except ValidationError as error:
         problems.extend(_problem_from(e) for e in error.errors(include_url=False))
-    problems.extend(_rule_problems(data, mode))
+    rules = _Rules(defer_unknown=mode is ImportMode.MERGE)
+    if isinstance(data, dict):
+        rules.walk(data)
+    problems.extend(rules.problems.problems)
     if problems:
-        raise InvalidInput(sort_problems(problems))
+        raise DocumentInvalid(sort_problems(problems), rules.deferred)
     assert document is not None
     return document
+
+
+class DocumentInvalid(InvalidInput):
+    """A refused document. ``unresolved`` are the references only the store can settle; the
+    importer checks them too, so one answer lists every problem."""
+
+    def __init__(self, problems: list[Problem], unresolved: list[Reference]) -> None:
+        super().__init__(problems)
+        self.unresolved = unresolved
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
@@ -555,6 +567,10 @@ class _Rules:
         self.defined: dict[tuple[str, str], str] = {}
         self.stakeholder_account: dict[str, str] = {}  # stakeholder -> account externalId
         self.alternative_opportunity: dict[str, str] = {}  # alternative -> opportunity
+        # References only the store can resolve (checked by the repository even when other
+        # problems refuse the document, so that every problem is reported at once).
+        self.deferred: list[Reference] = []
+        self.playbook_refs: list[tuple[str, str, str]] = []  # (label, externalId, path)
 
     def define(self, kind: str, item: Mapping[str, Any], path: str) -> str | None:
         external_id = _text(item, "externalId")
@@ -583,6 +599,9 @@ class _Rules:
         owner = self.stakeholder_account.get(external_id)
         if owner is None:
             if self.defer_unknown:
+                self.deferred.append(
+                    Reference("Stakeholder", external_id, f"{path}.{key}", account)
+                )
                 return external_id
             self.problems.add(f"{path}.{key}", f"unknown stakeholder {external_id!r}")
             return None
@@ -607,6 +626,11 @@ class _Rules:
                     concern = _text(link, "concern")
                     if concern is not None:
                         self.once(seen, concern, link_path, f"concern {concern!r}")
+                        self.playbook_refs.append(("Concern", concern, f"{link_path}.concern"))
+                cites = item.get("cites")
+                for index, cited in enumerate(cites if isinstance(cites, list) else []):
+                    if isinstance(cited, str):
+                        self.playbook_refs.append(("Account", cited, f"{path}.cites[{index}]"))
 
         accounts = list(_items(document.get("accounts"), "$.accounts"))
         # First pass: what the document defines, so references may point forward.
@@ -637,6 +661,11 @@ class _Rules:
         # Second pass: references and per-entry rules.
         for path, account in accounts:
             self.walk_account(path, account)
+        self.deferred.extend(
+            Reference(label, key, path)
+            for label, key, path in self.playbook_refs
+            if (label.lower(), key) not in self.defined
+        )
 
     def walk_account(self, path: str, account: Mapping[str, Any]) -> None:
         account_id = _text(account, "externalId")
@@ -654,6 +683,7 @@ class _Rules:
                     target = _text(link, ref)
                     if target is not None:
                         self.once(seen, target, l_path, f"{ref} {target!r}")
+                        self.playbook_refs.append((ref.capitalize(), target, f"{l_path}.{ref}"))
 
         for key, verb in (("influences", "influence"), ("conflicts", "conflict with")):
             seen = {}
@@ -698,6 +728,10 @@ class _Rules:
             if alternative is None:
                 continue
             owner = self.alternative_opportunity.get(alternative)
+            if owner is None and self.defer_unknown:
+                self.deferred.append(
+                    Reference("Alternative", alternative, f"{a_path}.alternative", o_id)
+                )
             if owner is None and not self.defer_unknown:
                 self.problems.add(f"{a_path}.alternative", f"unknown alternative {alternative!r}")
             elif owner is not None and owner != o_id:
@@ -711,14 +745,6 @@ class _Rules:
                     advocacy, (member, alternative), a_path,
                     f"advocacy of {member!r} for {alternative!r}",
                 )
-
-
-def _rule_problems(data: Any, mode: ImportMode) -> list[Problem]:
-    if not isinstance(data, dict):
-        return []
-    rules = _Rules(defer_unknown=mode is ImportMode.MERGE)
-    rules.walk(data)
-    return rules.problems.problems
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,15 +4,21 @@ Import
     The document is validated completely first (:func:`validate_document`); then everything
     happens in ONE write transaction: the checks that need the store (references to stored
     playbook entries, accounts, stakeholders; stakeholders that belong to another account),
-    then per entity kind a read-only ``diff`` statement and a ``write`` of only the rows that
+    then per entity kind a read-only ``diff`` statement and writes of only the rows that
     differ (each an ``UNWIND`` over batches of :data:`BATCH_SIZE` rows, free of Eager
-    buffering), then (REPLACE) the removals, then the audit. A check that fails raises
-    :class:`InvalidInput` inside the transaction, so nothing lands. The transaction's state
+    buffering), then (REPLACE) the removals, then the audit. Each node is looked up by
+    (tenantId, externalId) once, by its kind's diff (or made by its ``create``); later
+    statements reach it by element id, held for the transaction only (see the Cypher notes
+    below), and a relationship with an endpoint created by this import is created without a
+    diff: it cannot exist yet. A check that fails raises :class:`InvalidInput` inside the
+    transaction, so nothing lands. The transaction's state
     grows with the document (Neo4j keeps about 0.6-1 KB per relationship and 5 KB per
     stakeholder until commit): a 5,000-stakeholder account with 55,000 edges needs a
     per-transaction memory cap (``db.memory.transaction.max``) above 128 MiB.
 
-    Nodes are MERGEd on ``(tenantId, externalId)``; the properties the document defines are
+    Nodes are keyed on ``(tenantId, externalId)``: a node the diff does not find is CREATEd
+    (should a concurrent import create it first, the uniqueness constraint refuses the second
+    one: :class:`Conflict`, and nothing lands). The properties the document defines are
     set to what it says (an absent optional property is removed), and ``updatedAt`` /
     ``updatedBy`` move only when a value actually changed, so importing the same document
     twice leaves the graph exactly as it was (no audit record either: nothing changed).
@@ -51,7 +57,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from neo4j import AsyncManagedTransaction
 
@@ -59,6 +65,7 @@ from graph_api.db.driver import Database
 from graph_api.domain.document import (
     AccountDocument,
     AccountEntry,
+    DocumentInvalid,
     Reference,
     sort_problems,
     stored_references,
@@ -96,6 +103,14 @@ BATCH_SIZE = 5_000
 # Cypher. Labels, types and property names come from the fixed tables below, never from
 # input; every value is a parameter. ``_DIFFERS`` holds when a stored value differs from the
 # row's (a null in the row means the property is absent).
+#
+# Inside the import's one transaction, every node the document names is looked up by
+# (tenantId, externalId) once: the node kind's ``diff`` returns the element ids of the stored
+# ones, its ``create`` those of the new ones. Every later statement finds its nodes by element
+# id (``NodeByElementIdSeek``: constant time however much the transaction has written), never
+# again through the composite index, whose seeks slow down with every uncommitted node of the
+# label and whose plans, when first made against an empty store, scan. Element ids never leave
+# the transaction. The lookups that remain carry an index hint, so no plan scans a label.
 
 _DIFFERS = (
     "any(k IN keys(row.props) WHERE NOT coalesce({v}[k] = row.props[k],"
@@ -108,14 +123,28 @@ def _set(variable: str, names: Iterable[str]) -> str:
     return ", ".join(f"{variable}.{name} = row.props.{name}" for name in names)
 
 
+def _by_key(variable: str, label: str, key: str) -> str:
+    """``(v:Label {tenantId, externalId: key})`` through the (tenantId, externalId) index."""
+    return (
+        f"({variable}:{label} {{tenantId: $tenantId, externalId: {key}}})\n"
+        f"USING INDEX SEEK {variable}:{label}(tenantId, externalId)"
+    )
+
+
+def _by_element_id(variable: str, label: str, key: str) -> str:
+    return f"MATCH ({variable}:{label}) WHERE elementId({variable}) = {key}"
+
+
 @dataclass(frozen=True)
 class _NodeKind:
     """A node kind of the document and the statements that write it.
 
-    Writing is two steps per kind, both one UNWIND: ``diff`` (read-only) returns the rows
-    whose node is missing, differs or is not linked under its parent; ``write`` and ``link``
-    touch only those rows. Reading and writing in separate statements keeps each one free of
-    Eager buffering, and a re-import of an unchanged document writes nothing at all.
+    ``diff`` (read-only) returns, for the rows whose node is stored, the node's element id and
+    id and whether it differs and is linked under its parent; ``create`` makes the missing
+    nodes (and their link to the parent) and returns their element ids; ``update`` and
+    ``link`` touch only the stored rows that differ or are not linked. Reading and writing in
+    separate statements keeps each one free of Eager buffering, and a re-import of an
+    unchanged document writes nothing at all. Rows name their parent by element id.
     """
 
     label: str
@@ -126,24 +155,29 @@ class _NodeKind:
     def diff(self) -> str:
         linked = "true"
         if self.parent is not None:
-            parent_label, pattern = self.parent
-            linked = (
-                f"n IS NOT NULL AND EXISTS {{ MATCH {pattern} WHERE p:{parent_label}"
-                " AND p.tenantId = $tenantId AND p.externalId = row.parent }"
-            )
+            linked = f"EXISTS {{ MATCH {self.parent[1]} WHERE elementId(p) = row.parent }}"
         return f"""UNWIND $rows AS row
-OPTIONAL MATCH (n:{self.label} {{tenantId: $tenantId, externalId: row.externalId}})
-WITH row, n, n IS NULL OR {_DIFFERS.format(v="n")} AS changed, {linked} AS linked
-WHERE changed OR NOT linked
-RETURN collect(CASE WHEN n IS NULL THEN row.i END) AS created,
-  collect(CASE WHEN n IS NOT NULL AND changed THEN row.i END) AS updated,
-  collect(CASE WHEN NOT linked THEN row.i END) AS unlinked"""
+MATCH {_by_key("n", self.label, "row.externalId")}
+RETURN collect([row.i, elementId(n), n.id, {_DIFFERS.format(v="n")}, {linked}]) AS found"""
 
     @property
-    def write(self) -> str:
+    def create(self) -> str:
+        query = f"""UNWIND $rows AS row
+CREATE (n:{self.label} {{tenantId: $tenantId, externalId: row.externalId, id: row.id,
+  createdAt: $now}})
+SET {_set("n", self.properties)}, n.updatedAt = $now, n.updatedBy = $actor"""
+        if self.parent is not None:
+            parent_label, pattern = self.parent
+            query += f"""
+WITH row, n
+{_by_element_id("p", parent_label, "row.parent")}
+CREATE {pattern}"""
+        return f"{query}\nRETURN collect([row.i, elementId(n)]) AS created"
+
+    @property
+    def update(self) -> str:
         return f"""UNWIND $rows AS row
-MERGE (n:{self.label} {{tenantId: $tenantId, externalId: row.externalId}})
-ON CREATE SET n.id = row.id, n.createdAt = $now
+{_by_element_id("n", self.label, "row.node")}
 SET {_set("n", self.properties)}, n.updatedAt = $now, n.updatedBy = $actor"""
 
     @property
@@ -151,14 +185,19 @@ SET {_set("n", self.properties)}, n.updatedAt = $now, n.updatedBy = $actor"""
         assert self.parent is not None
         parent_label, pattern = self.parent
         return f"""UNWIND $rows AS row
-MATCH (n:{self.label} {{tenantId: $tenantId, externalId: row.externalId}})
-MATCH (p:{parent_label} {{tenantId: $tenantId, externalId: row.parent}})
+{_by_element_id("n", self.label, "row.node")}
+{_by_element_id("p", parent_label, "row.parent")}
 MERGE {pattern}"""
 
 
 @dataclass(frozen=True)
 class _RelationshipKind:
-    """A relationship type of the document: ``diff`` then ``write``, as for nodes."""
+    """A relationship type of the document, its endpoints named by element id.
+
+    ``diff`` (read-only) returns the rows whose relationship is missing or differs, with the
+    element id of the stored one; ``create`` makes the missing ones (no MERGE: the diff, or an
+    endpoint created by this import, says none exists) and ``update`` sets the differing ones.
+    """
 
     source: str
     type: str
@@ -169,29 +208,38 @@ class _RelationshipKind:
     @property
     def diff(self) -> str:
         return f"""UNWIND $rows AS row
-MATCH (a:{self.source} {{tenantId: $tenantId, externalId: row.source}})
-MATCH (b:{self.target} {{tenantId: $tenantId, externalId: row.target}})
+{_by_element_id("a", self.source, "row.source")}
+{_by_element_id("b", self.target, "row.target")}
 OPTIONAL MATCH (a)-[r:{self.type}]->(b)
-WITH a, b, row, r
+WITH row, r
 WHERE r IS NULL OR {_DIFFERS.format(v="r")}
 {self._returns}"""
 
     @property
     def _returns(self) -> str:
         if self.stamped:  # per row: what the import stamps depends on the stored values
-            return """RETURN row.i AS i, r IS NULL AS created, a.id AS sourceId,
-  b.id AS targetId, properties(r) AS before"""
-        return """RETURN collect(DISTINCT CASE WHEN r IS NULL THEN row.i END) AS created,
-  collect(DISTINCT CASE WHEN r IS NOT NULL THEN row.i END) AS updated"""
+            return "RETURN row.i AS i, elementId(r) AS r, properties(r) AS before"
+        return """RETURN collect(CASE WHEN r IS NULL THEN row.i END) AS created,
+  collect(CASE WHEN r IS NOT NULL THEN [row.i, elementId(r)] END) AS updated"""
 
     @property
-    def write(self) -> str:
-        merge = f"""UNWIND $rows AS row
-MATCH (a:{self.source} {{tenantId: $tenantId, externalId: row.source}})
-MATCH (b:{self.target} {{tenantId: $tenantId, externalId: row.target}})
-MERGE (a)-[r:{self.type}]->(b)"""
-        names = (*self.properties, *self.stamped)
-        return f"{merge}\nSET {_set('r', names)}" if names else merge
+    def _names(self) -> tuple[str, ...]:
+        return (*self.properties, *self.stamped)
+
+    @property
+    def create(self) -> str:
+        query = f"""UNWIND $rows AS row
+{_by_element_id("a", self.source, "row.source")}
+{_by_element_id("b", self.target, "row.target")}
+CREATE (a)-[r:{self.type}]->(b)"""
+        return f"{query}\nSET {_set('r', self._names)}" if self._names else query
+
+    @property
+    def update(self) -> str:
+        assert self._names
+        return f"""UNWIND $rows AS row
+MATCH (:{self.source})-[r:{self.type}]->(:{self.target}) WHERE elementId(r) = row.rel
+SET {_set('r', self._names)}"""
 
 
 def _delete_relationships(source: str, rel_type: str, target: str) -> str:
@@ -217,10 +265,14 @@ def _delete_nodes(label: str) -> str:
 
 
 def _existing(label: str) -> str:
+    return f"UNWIND $keys AS key\nMATCH {_by_key('n', label, 'key')}\nRETURN key"
+
+
+def _resolve(label: str) -> str:
+    """Stored nodes the document references without defining them, by externalId."""
     return (
-        f"UNWIND $keys AS key\n"
-        f"MATCH (n:{label} {{tenantId: $tenantId, externalId: key}})\n"
-        f"RETURN key"
+        f"UNWIND $keys AS key\nMATCH {_by_key('n', label, 'key')}\n"
+        f"RETURN collect([key, elementId(n), n.id]) AS found"
     )
 
 
@@ -229,7 +281,7 @@ def _elsewhere(label: str, pattern: str) -> str:
     the parents it is stored under (none when it is not stored at all)."""
     return (
         f"UNWIND $rows AS row\n"
-        f"OPTIONAL MATCH (n:{label} {{tenantId: $tenantId, externalId: row.key}})\n"
+        f"OPTIONAL MATCH {_by_key('n', label, 'row.key')}\n"
         f"WITH row, CASE WHEN n IS NULL THEN [] ELSE [{pattern} WHERE p.tenantId = $tenantId"
         f" | coalesce(p.externalId, p.id)] END AS owners\n"
         f"WHERE NOT row.scope IN owners\n"
@@ -276,22 +328,17 @@ DELETE_RELATIONSHIPS = {
 DELETE_NODES = {
     label: _delete_nodes(label) for label in ("Stakeholder", "Opportunity", "Alternative")
 }
-ACCOUNT_IDS = """
-UNWIND $keys AS key
-MATCH (n:Account {tenantId: $tenantId, externalId: key})
-RETURN key, n.id AS id
-"""
-
 # In MERGE too, naming a manager replaces the previous one (REPORTS_TO is single-valued).
-DROP_OTHER_MANAGERS = """
+DROP_OTHER_MANAGERS = f"""
 UNWIND $rows AS row
-MATCH (s:Stakeholder {tenantId: $tenantId, externalId: row.source})-[r:REPORTS_TO]->(m)
-WHERE coalesce(m.externalId, m.id) <> row.target
+{_by_element_id("s", "Stakeholder", "row.source")}
+MATCH (s)-[r:REPORTS_TO]->(m) WHERE elementId(m) <> row.target
 DELETE r
 RETURN row.account AS account, count(r) AS deleted
 """
 
 EXISTING = {label: _existing(label) for label in ("Concern", "Argument", "Account")}
+RESOLVE = {label: _resolve(label) for label in NODE_KINDS}
 ELSEWHERE = {
     "Stakeholder": _elsewhere("Stakeholder", "(n)-[:WORKS_AT]->(p:Account)"),
     "Opportunity": _elsewhere("Opportunity", "(p:Account)-[:HAS_OPPORTUNITY]->(n)"),
@@ -421,7 +468,19 @@ async def import_document(
         InvalidInput: every problem by JSON path; nothing was written.
         Conflict: a concurrent import created the same externalId first.
     """
-    parsed = validate_document(document, mode)
+    try:
+        parsed = validate_document(document, mode)
+    except DocumentInvalid as refused:
+        unresolved, problems = refused.unresolved, refused.problems
+        if not unresolved:
+            raise
+
+        async def check(tx: AsyncManagedTransaction) -> list[Problem]:
+            run = _ImportRun(tx, principal, mode, _Rows.of(AccountDocument()))
+            return await run.unresolved(unresolved)
+
+        store_problems = await database.read(check)
+        raise InvalidInput(sort_problems([*problems, *store_problems])) from None
     rows = _Rows.of(parsed)
 
     async def work(tx: AsyncManagedTransaction) -> ImportSummary:
@@ -463,11 +522,11 @@ class _Rows:
         values = document.model_dump(mode="json", by_alias=True)
         rows = _Rows()
         for concern in values["playbook"]["concerns"]:
-            rows.nodes["Concern"].append(_node_row(concern, CONCERN_PROPERTIES, "Concern", None))
+            rows.nodes["Concern"].append(_node_row(concern, CONCERN_PROPERTIES, None))
         for argument in values["playbook"]["arguments"]:
             argument["proofPoints"] = argument["proofPoints"] or None
             rows.nodes["Argument"].append(
-                _node_row(argument, ARGUMENT_PROPERTIES, "Argument", None)
+                _node_row(argument, ARGUMENT_PROPERTIES, None)
             )
             key = argument["externalId"]
             rows.relationships["ADDRESSES"].extend(
@@ -486,11 +545,11 @@ class _Rows:
 
     def add_account(self, account: dict[str, Any]) -> None:
         key = account["externalId"]
-        self.nodes["Account"].append(_node_row(account, ACCOUNT_PROPERTIES, "Account", key))
+        self.nodes["Account"].append(_node_row(account, ACCOUNT_PROPERTIES, key))
         links = self.relationships
         for person in account["stakeholders"]:
             self.nodes["Stakeholder"].append(
-                _node_row(person, STAKEHOLDER_PROPERTIES, "Stakeholder", key, parent=key)
+                _node_row(person, STAKEHOLDER_PROPERTIES, key, parent=key)
             )
             me = person["externalId"]
             if person["reportsTo"] is not None:
@@ -519,11 +578,11 @@ class _Rows:
         )
         for opportunity in account["opportunities"]:
             self.nodes["Opportunity"].append(
-                _node_row(opportunity, OPPORTUNITY_PROPERTIES, "Opportunity", key, parent=key)
+                _node_row(opportunity, OPPORTUNITY_PROPERTIES, key, parent=key)
             )
             deal = opportunity["externalId"]
             self.nodes["Alternative"].extend(
-                _node_row(alt, ALTERNATIVE_PROPERTIES, "Alternative", key, parent=deal)
+                _node_row(alt, ALTERNATIVE_PROPERTIES, key, parent=deal)
                 for alt in opportunity["alternatives"]
             )
             links["SITS_ON"].extend(
@@ -537,16 +596,24 @@ class _Rows:
 
 
 def _node_row(
-    values: dict[str, Any], names: Iterable[str], label: str, account: str | None,
+    values: dict[str, Any], names: Iterable[str], account: str | None,
     parent: str | None = None,
 ) -> Row:
     return {
         "externalId": values["externalId"],
-        "id": new_id(label),
         "account": account,
         "parent": parent,
         "props": _pick(values, names),
     }
+
+
+@dataclass(frozen=True)
+class _NodeRef:
+    """A node of the import: its element id (this transaction only) and its id."""
+
+    element_id: str
+    id: str
+    created: bool = False  # by this import, so it has no relationship but its parent link
 
 
 class _ImportRun:
@@ -565,6 +632,9 @@ class _ImportRun:
         self.account_changes: dict[str | None, ChangeCounts] = defaultdict(ChangeCounts)
         self.seat_changes: list[ChangeRecord] = []
         self.created_accounts: set[str] = set()
+        # The nodes the document names, by (label, externalId): found or created by this
+        # import. Their element ids serve this transaction only and are never returned.
+        self.nodes: dict[tuple[str, str], _NodeRef] = {}
 
     async def _run(self, query: str, **params: Any) -> list[dict[str, Any]]:
         """Run ``query`` over its list parameter in batches of :data:`BATCH_SIZE` rows."""
@@ -581,8 +651,14 @@ class _ImportRun:
     # --- checks that need the store -----------------------------------------------------
 
     async def check_store(self, document: AccountDocument) -> None:
+        problems = await self.unresolved(stored_references(document))
+        problems.extend(await self._moved(document))
+        if problems:
+            raise InvalidInput(sort_problems(problems))
+
+    async def unresolved(self, references: list[Reference]) -> list[Problem]:
+        """The references the tenant's stored graph does not resolve, as problems."""
         problems: list[Problem] = []
-        references = stored_references(document)
         by_label: dict[str, list[Reference]] = defaultdict(list)
         for reference in references:
             by_label[reference.label].append(reference)
@@ -620,8 +696,11 @@ class _ImportRun:
                 for w in wanted
                 if (w.external_id, w.scope) in missing
             )
+        return problems
 
-        # Entries the document defines must not be stored under another parent.
+    async def _moved(self, document: AccountDocument) -> list[Problem]:
+        """Entries the document defines must not be stored under another parent."""
+        problems: list[Problem] = []
         for label, defined in self._defined(document).items():
             moved = await self._elsewhere(label, {(key, scope) for key, scope, _ in defined})
             parent = PARENT_LABEL[label]
@@ -636,8 +715,7 @@ class _ImportRun:
                             "first, or use another externalId)",
                         )
                     )
-        if problems:
-            raise InvalidInput(sort_problems(problems))
+        return problems
 
     async def _elsewhere(
         self, label: str, pairs: set[tuple[str, str | None]]
@@ -673,82 +751,178 @@ class _ImportRun:
         for label, kind in NODE_KINDS.items():
             if self.rows.nodes.get(label):
                 await self._write_nodes(kind, self.rows.nodes[label])
-        await self._resolve_accounts()
-        managers = self.rows.relationships.get("REPORTS_TO")
-        if managers:
-            for r in await self._run(DROP_OTHER_MANAGERS, rows=managers):
-                self.summary.relationships.deleted += r["deleted"]
-                self.account_changes[r["account"]].deleted += r["deleted"]
+        self.account_ids = {
+            row["externalId"]: self.nodes["Account", row["externalId"]].id
+            for row in self.rows.nodes.get("Account", [])
+        }
+        await self._resolve_references()
+        await self._drop_other_managers()
         for rel_type, rel_kind in RELATIONSHIP_KINDS.items():
             if self.rows.relationships.get(rel_type):
                 await self._write_relationships(rel_kind, self.rows.relationships[rel_type])
 
+    def _parent(self, kind: _NodeKind, row: Row) -> str | None:
+        """The element id of the row's parent (written before its children)."""
+        if kind.parent is None:
+            return None
+        return self.nodes[kind.parent[0], row["parent"]].element_id
+
     async def _write_nodes(self, kind: _NodeKind, rows: list[Row]) -> None:
         counts = self.summary.nodes.setdefault(kind.label, ChangeCounts())
-        changed: list[Row] = []
+        parents = [self._parent(kind, row) for row in rows]
+        found: dict[int, list[Any]] = {}
+        diff_rows = [
+            {"i": row["i"], "externalId": row["externalId"], "props": row["props"],
+             "parent": parent}
+            for row, parent in zip(rows, parents, strict=True)
+        ]
+        for diff in await self._run(kind.diff, rows=diff_rows):
+            found.update((entry[0], entry) for entry in diff["found"])
+
+        created: list[Row] = []
+        updated: list[Row] = []
         unlinked: list[Row] = []
-        for diff in await self._run(kind.diff, rows=rows):
-            for i in diff["created"]:
-                self.account_changes[rows[i]["account"]].created += 1
-                if kind.label == "Account":
-                    self.created_accounts.add(rows[i]["externalId"])
-            for i in diff["updated"]:
-                self.account_changes[rows[i]["account"]].updated += 1
-            for i in diff["unlinked"]:
-                self.account_changes[rows[i]["account"]].created += 1
-            counts.created += len(diff["created"])
-            counts.updated += len(diff["updated"])
-            self.summary.relationships.created += len(diff["unlinked"])
-            changed.extend(rows[i] for i in (*diff["created"], *diff["updated"]))
-            unlinked.extend(rows[i] for i in diff["unlinked"])
-        if changed:
-            await self._run(kind.write, rows=changed)
+        for row, parent in zip(rows, parents, strict=True):
+            changes = self.account_changes[row["account"]]
+            entry = found.get(row["i"])
+            if entry is None:
+                changes.created += 1
+                if kind.parent is not None:  # and its link to the parent
+                    changes.created += 1
+                created.append({"i": row["i"], "externalId": row["externalId"],
+                                "id": new_id(kind.label), "props": row["props"],
+                                "parent": parent})
+                continue
+            _, element_id, node_id, changed, linked = entry
+            self.nodes[kind.label, row["externalId"]] = _NodeRef(element_id, node_id)
+            if changed:
+                changes.updated += 1
+                updated.append({"node": element_id, "props": row["props"]})
+            if not linked:
+                changes.created += 1
+                unlinked.append({"node": element_id, "parent": parent})
+        counts.created += len(created)
+        counts.updated += len(updated)
+        self.summary.relationships.created += len(unlinked)
+        if kind.parent is not None:
+            self.summary.relationships.created += len(created)
+        if kind.label == "Account":
+            self.created_accounts.update(row["externalId"] for row in created)
+
+        if created:
+            made: dict[int, str] = {}
+            for result in await self._run(kind.create, rows=created):
+                made.update((i, element_id) for i, element_id in result["created"])
+            for row in created:
+                self.nodes[kind.label, row["externalId"]] = _NodeRef(
+                    made[row["i"]], row["id"], created=True
+                )
+        if updated:
+            await self._run(kind.update, rows=updated)
         if unlinked:
             await self._run(kind.link, rows=unlinked)
 
-    async def _resolve_accounts(self) -> None:
-        keys = [row["externalId"] for row in self.rows.nodes.get("Account", [])]
-        if keys:
-            found = await self._run(ACCOUNT_IDS, keys=keys)
-            self.account_ids = {r["key"]: r["id"] for r in found}
+    async def _resolve_references(self) -> None:
+        """Look up the stored nodes the relationships name and the document does not define
+        (MERGE's references to stored stakeholders, the stored playbook, cited accounts)."""
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for rel_type, rows in self.rows.relationships.items():
+            kind = RELATIONSHIP_KINDS[rel_type]
+            for row in rows:
+                for label, key in ((kind.source, row["source"]), (kind.target, row["target"])):
+                    if (label, key) not in self.nodes:
+                        wanted[label].add(key)
+        for label, keys in wanted.items():
+            for result in await self._run(RESOLVE[label], keys=sorted(keys)):
+                for key, element_id, node_id in result["found"]:
+                    self.nodes[label, key] = _NodeRef(element_id, node_id)
+
+    def _endpoints(
+        self, kind: _RelationshipKind, row: Row
+    ) -> tuple[_NodeRef, _NodeRef] | None:
+        source = self.nodes.get((kind.source, row["source"]))
+        target = self.nodes.get((kind.target, row["target"]))
+        # check_store found every reference; one gone since is left out, as MATCH would
+        return None if source is None or target is None else (source, target)
+
+    async def _drop_other_managers(self) -> None:
+        """Stakeholders stored before this import lose a manager the document does not name."""
+        kind = RELATIONSHIP_KINDS["REPORTS_TO"]
+        rows = []
+        for row in self.rows.relationships.get("REPORTS_TO", []):
+            ends = self._endpoints(kind, row)
+            if ends is not None and not ends[0].created:
+                rows.append({"account": row["account"], "source": ends[0].element_id,
+                             "target": ends[1].element_id})
+        if rows:
+            for r in await self._run(DROP_OTHER_MANAGERS, rows=rows):
+                self.summary.relationships.deleted += r["deleted"]
+                self.account_changes[r["account"]].deleted += r["deleted"]
 
     async def _write_relationships(self, kind: _RelationshipKind, rows: list[Row]) -> None:
+        ends: dict[int, tuple[_NodeRef, _NodeRef]] = {}
         created: set[int] = set()
-        updated: set[int] = set()
-        stamps: dict[int, dict[str, Any]] = {}
-        for diff in await self._run(kind.diff, rows=rows):
+        stored: list[Row] = []  # rows whose endpoints were both stored before this import
+        for row in rows:
+            found = self._endpoints(kind, row)
+            if found is None:
+                continue
+            ends[row["i"]] = found
+            if found[0].created or found[1].created:
+                created.add(row["i"])  # a node created just now has no relationship yet
+            else:
+                stored.append({"i": row["i"], "source": found[0].element_id,
+                               "target": found[1].element_id, "props": row["props"]})
+        updated: dict[int, list[str]] = defaultdict(list)  # row -> differing relationships
+        before: dict[int, dict[str, Any] | None] = {}
+        for diff in await self._run(kind.diff, rows=stored) if stored else []:
             if kind.stamped:
-                stamps.setdefault(diff["i"], diff)  # parallel duplicates: one is enough
-                (created if diff["created"] else updated).add(diff["i"])
+                if diff["r"] is None:
+                    created.add(diff["i"])
+                else:
+                    updated[diff["i"]].append(diff["r"])
+                before.setdefault(diff["i"], diff["before"])  # parallel duplicates: the first
             else:
                 created.update(diff["created"])
-                updated.update(diff["updated"])
+                for i, element_id in diff["updated"]:
+                    updated[i].append(element_id)
         for i in created:
             self.account_changes[rows[i]["account"]].created += 1
         for i in updated:
             self.account_changes[rows[i]["account"]].updated += 1
         self.summary.relationships.created += len(created)
         self.summary.relationships.updated += len(updated)
-        writes = [
-            self._seat(rows[i], stamps[i]) if kind.stamped else rows[i]
-            for i in sorted(created | updated)
-        ]
-        if writes:
-            await self._run(kind.write, rows=writes)
 
-    def _seat(self, row: Row, diff: dict[str, Any]) -> Row:
-        """The seat's row with ``stanceUpdatedAt``; a stance set or changed is audited."""
-        before = diff["before"] or {}
-        old, new = before.get("stance"), row["props"]["stance"]
+        props = {
+            i: self._seat(rows[i], before.get(i), ends[i]) if kind.stamped else rows[i]["props"]
+            for i in (*created, *updated)
+        }
+        if created:
+            await self._run(kind.create, rows=[
+                {"source": ends[i][0].element_id, "target": ends[i][1].element_id,
+                 "props": props[i]}
+                for i in sorted(created)
+            ])
+        if updated:
+            await self._run(kind.update, rows=[
+                {"rel": element_id, "props": props[i]}
+                for i in sorted(updated) for element_id in updated[i]
+            ])
+
+    def _seat(
+        self, row: Row, before: dict[str, Any] | None, ends: tuple[_NodeRef, _NodeRef]
+    ) -> dict[str, Any]:
+        """The seat's properties with ``stanceUpdatedAt``; a stance set or changed is audited."""
+        stored = before or {}
+        old, new = stored.get("stance"), row["props"]["stance"]
         if old == new:
-            kept = before.get("stanceUpdatedAt")
-            return {**row, "props": {**row["props"], "stanceUpdatedAt": kept}}
+            return {**row["props"], "stanceUpdatedAt": stored.get("stanceUpdatedAt")}
         self.summary.stance_changes += 1
         self.seat_changes.append(
             ChangeRecord(
                 entity_kind="Seat",
-                entity_id=f"{diff['sourceId']}|{diff['targetId']}",
-                action="CREATE" if diff["created"] else "UPDATE",
+                entity_id=f"{ends[0].id}|{ends[1].id}",
+                action="CREATE" if before is None else "UPDATE",
                 account_id=self.account_ids.get(row["account"]),
                 field="stance",
                 old_value=old,
@@ -756,7 +930,7 @@ class _ImportRun:
                 evidence=row["props"]["stanceEvidence"],
             )
         )
-        return {**row, "props": {**row["props"], "stanceUpdatedAt": self.now}}
+        return {**row["props"], "stanceUpdatedAt": self.now}
 
     # --- REPLACE ---------------------------------------------------------------------------
 
@@ -879,8 +1053,7 @@ class _ImportRun:
 # Loading what is stored (export, and REPLACE's comparison)
 
 
-@dataclass(frozen=True)
-class _Link:
+class _Link(NamedTuple):  # a tuple: an export builds one per edge, tens of thousands
     """A stored relationship by its endpoints' ids and document keys."""
 
     source_id: str
@@ -890,8 +1063,7 @@ class _Link:
     props: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class _Target:
+class _Target(NamedTuple):
     id: str
     key: str
     props: dict[str, Any]

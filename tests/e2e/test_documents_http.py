@@ -110,12 +110,15 @@ async def test_bad_document_lists_every_problem_and_writes_nothing(gql: Any, mak
     bad["accounts"][0]["influences"][0]["strength"] = 2
     bad["accounts"][0]["stakeholders"][1]["reportsTo"] = "p-nobody"
     bad["accounts"][0]["opportunities"][0]["decisionRule"] = "COIN_TOSS"
+    bad["accounts"][0]["stakeholders"][0]["concerns"][0]["concern"] = "c-nowhere"
     result = (await gql(editor, IMPORT, {"doc": bad}))["data"]["importDocument"]
     assert result["__typename"] == "InvalidInputError"
     paths = {p["path"] for p in result["problems"]}
     assert "$.accounts[0].influences[0].strength" in paths
     assert "$.accounts[0].stakeholders[1].reportsTo" in paths
     assert "$.accounts[0].opportunities[0].decisionRule" in paths
+    # a reference only the store can settle is checked there too, in the same answer
+    assert "$.accounts[0].stakeholders[0].concerns[0].concern" in paths
     assert (await gql(editor, COUNT))["data"]["accounts"]["totalCount"] == before
 
 

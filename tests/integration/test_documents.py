@@ -14,7 +14,8 @@ from graph_api.domain.document import canonical, validate_document
 from graph_api.domain.enums import ImportMode, Role
 from graph_api.domain.principal import Principal
 from graph_api.errors import InvalidInput, NotFound
-from graph_api.repositories.documents import export_document, import_document
+from graph_api.repositories import documents
+from graph_api.repositories.documents import ChangeCounts, export_document, import_document
 
 pytestmark = pytest.mark.neo4j
 
@@ -565,3 +566,92 @@ async def test_stance_updated_at_moves_only_with_the_stance(database: Database) 
     after = await database.read(stamps)
     assert after["p-cfo"] > before["p-cfo"]
     assert after["p-dana"] == before["p-dana"]
+
+
+async def test_merge_mixes_new_and_stored_stakeholders_and_counts_each_change(
+    database: Database,
+) -> None:
+    who = principal("t-mixed-merge")
+    first = await import_document(database, who, account_document())
+    small = {"accounts": [{
+        "externalId": "acct-acme", "name": "Acme Logistics", "industry": "Logistics",
+        "employees": 5400, "region": "EMEA", "domain": "acme.example", "isReference": True,
+        "stakeholders": [
+            {"externalId": "p-new", "name": "Nia Okafor", "reportsTo": "p-dana"},
+            {"externalId": "p-lee", "name": "Lee Chen", "reportsTo": "p-dana"},  # unchanged
+        ],
+        "influences": [
+            {"from": "p-new", "to": "p-cfo", "strength": 0.7},  # a new endpoint
+            {"from": "p-lee", "to": "p-dana", "strength": 0.55},  # stored, changed
+            {"from": "p-ivan", "to": "p-lee", "strength": 0.3},  # stored, unchanged
+        ],
+        "conflicts": [{"from": "p-new", "to": "p-ivan", "strength": 0.2}],
+    }]}
+    summary = await import_document(database, who, small)
+    assert summary.nodes["Stakeholder"] == ChangeCounts(created=1)
+    assert summary.nodes["Account"] == ChangeCounts()
+    # WORKS_AT and REPORTS_TO of p-new, its influence and its conflict; one strength
+    assert summary.relationships == ChangeCounts(created=4, updated=1)
+    record = [c for c in await changes(database, who.tenant_id)
+              if c["action"] == "IMPORT" and c["entityKind"] == "Account"][-1]
+    assert record["entityId"] == first.accounts[0].id
+    new_value = json.loads(record["newValue"])
+    assert (new_value["created"], new_value["updated"], new_value["deleted"]) == (5, 1, 0)
+
+    exported = (await export_document(database, who, account_external_id="acct-acme"))
+    account = exported["accounts"][0]
+    people = {s["externalId"]: s for s in account["stakeholders"]}
+    assert people["p-new"] == {"externalId": "p-new", "name": "Nia Okafor",
+                               "reportsTo": "p-dana"}
+    assert {"from": "p-new", "to": "p-cfo", "strength": 0.7} in account["influences"]
+    assert {"from": "p-lee", "to": "p-dana", "strength": 0.55} in account["influences"]
+    assert {"from": "p-new", "to": "p-ivan", "strength": 0.2} in account["conflicts"]
+    before = await dump(database)
+    assert not (await import_document(database, who, small)).changed
+    assert await dump(database) == before
+
+
+# Operators whose work grows with the label or type, not with the rows: none of the import's
+# statements may use one, however empty the store was when it was planned (a plan is cached
+# and, inside the import's one transaction, a scan also walks every uncommitted node).
+SCANS = {
+    "AllNodesScan", "NodeByLabelScan", "NodeIndexScan", "NodeUniqueIndexScan",
+    "DirectedRelationshipTypeScan", "UndirectedRelationshipTypeScan",
+    "DirectedAllRelationshipsScan", "UndirectedAllRelationshipsScan",
+}
+
+
+def _operators(plan: Any) -> set[str]:
+    found = {str(plan["operatorType"]).split("@")[0]}
+    for child in plan.get("children", []):
+        found |= _operators(child)
+    return found
+
+
+async def test_import_statements_seek_and_never_buffer(database: Database) -> None:
+    statements = [documents.DROP_OTHER_MANAGERS]
+    for node in documents.NODE_KINDS.values():
+        statements += [node.diff, node.create, node.update]
+        if node.parent is not None:
+            statements.append(node.link)
+    for rel in documents.RELATIONSHIP_KINDS.values():
+        statements += [rel.diff, rel.create]
+        if rel.properties:
+            statements.append(rel.update)
+    statements += [*documents.EXISTING.values(), *documents.RESOLVE.values(),
+                   *documents.ELSEWHERE.values()]
+
+    async def explain(tx: AsyncManagedTransaction) -> dict[str, set[str]]:
+        plans = {}
+        for statement in statements:
+            result = await tx.run(
+                f"EXPLAIN {statement}", rows=[], keys=[], tenantId="t", now="n", actor="a"
+            )
+            plans[statement] = _operators((await result.consume()).plan)
+        return plans
+
+    plans = await database.read(explain)
+    assert {s: ops & SCANS for s, ops in plans.items() if ops & SCANS} == {}
+    # Deleting what it matches, DROP_OTHER_MANAGERS must buffer (its rows are one per manager)
+    buffered = [s for s, ops in plans.items() if "Eager" in ops]
+    assert buffered == [documents.DROP_OTHER_MANAGERS]
