@@ -16,6 +16,7 @@ from graph_api.domain.models import Edge as StoredEdge
 from graph_api.domain.models import Node as StoredNode
 from graph_api.errors import InvalidInput
 from graph_api.repositories import history as history_repo
+from graph_api.repositories.audit import relationship_key
 
 DecisionRule = strawberry.enum(enums.DecisionRule)
 Seniority = strawberry.enum(enums.Seniority)
@@ -504,11 +505,6 @@ class Conflict:
         return await _stakeholder(info, self.target_id)
 
 
-def seat_key(stakeholder_id: str, opportunity_id: str) -> str:
-    """The audit trail's key of a seat (a relationship has no id of its own)."""
-    return f"{stakeholder_id}|{opportunity_id}"
-
-
 @strawberry.type(description="A committee seat: a stakeholder's role and stance in one deal.")
 class Seat:
     id: strawberry.ID
@@ -548,7 +544,7 @@ class Seat:
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[ChangeEntry]:
         return await _history(
-            info, seat_key(self.stakeholder_id, self.opportunity_id), first, after
+            info, relationship_key(self.stakeholder_id, self.opportunity_id), first, after
         )
 
 

@@ -39,6 +39,11 @@ class ChangeRecord:
     evidence: str | None = None
 
 
+def relationship_key(source: str, target: str) -> str:
+    """The audit trail's key of a relationship (it has no id of its own): ``source|target``."""
+    return f"{source}|{target}"
+
+
 def now_iso() -> str:
     """The one timestamp format stored everywhere: UTC, ISO 8601, microseconds."""
     return datetime.now(UTC).isoformat(timespec="microseconds")

@@ -75,7 +75,12 @@ from graph_api.domain.enums import ImportMode
 from graph_api.domain.ids import new_id
 from graph_api.domain.principal import Principal
 from graph_api.errors import InvalidInput, NotFound, Problem
-from graph_api.repositories.audit import ChangeRecord, now_iso, record_changes
+from graph_api.repositories.audit import (
+    ChangeRecord,
+    now_iso,
+    record_changes,
+    relationship_key,
+)
 
 # The properties each kind takes from the document (names as stored and as in the document).
 ACCOUNT_PROPERTIES = ("name", "industry", "employees", "region", "domain", "isReference")
@@ -921,7 +926,7 @@ class _ImportRun:
         self.seat_changes.append(
             ChangeRecord(
                 entity_kind="Seat",
-                entity_id=f"{ends[0].id}|{ends[1].id}",
+                entity_id=relationship_key(ends[0].id, ends[1].id),
                 action="CREATE" if before is None else "UPDATE",
                 account_id=self.account_ids.get(row["account"]),
                 field="stance",

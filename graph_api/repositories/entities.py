@@ -33,7 +33,12 @@ from graph_api.domain.models import (
 )
 from graph_api.domain.principal import Principal
 from graph_api.errors import Conflict, NotFound, ProblemCollector
-from graph_api.repositories.audit import ChangeRecord, now_iso, record_changes
+from graph_api.repositories.audit import (
+    ChangeRecord,
+    now_iso,
+    record_changes,
+    relationship_key,
+)
 from graph_api.repositories.graph import REL_KINDS, RelKind
 
 INPUT = "input"  # where a mutation's values sit, for problem paths (``input.strength``)
@@ -132,11 +137,6 @@ RELATIONSHIP_KINDS: dict[str, RelationshipKind] = {
         ARGUMENT_FIT, CITATION, COACHING, HEARING,
     )
 }
-
-
-def relationship_key(source: str, target: str) -> str:
-    """The audit trail's key of a relationship (it has no id of its own): ``source|target``."""
-    return f"{source}|{target}"
 
 
 # --- validation (pure) ----------------------------------------------------------------

@@ -13,12 +13,12 @@ from neo4j import AsyncManagedTransaction
 
 from graph_api.api.context import Context
 from graph_api.api.schema import schema
-from graph_api.api.types import seat_key
 from graph_api.config import Settings
 from graph_api.db.driver import Database
 from graph_api.domain.enums import Role
 from graph_api.domain.principal import Principal
-from graph_api.repositories.entities import RELATIONSHIP_KINDS, relationship_key
+from graph_api.repositories.audit import relationship_key
+from graph_api.repositories.entities import RELATIONSHIP_KINDS
 
 pytestmark = pytest.mark.neo4j
 
@@ -471,10 +471,6 @@ async def test_relationship_lifecycle(world: World, case: RelationshipCase) -> N
     assert updated_fields == set(case.update or {})
     assert [r["action"] for r in records][-1] == "DELETE"
     assert {r["reason"] for r in records if r["action"] == "CREATE"} == {"mapped"}
-
-
-async def test_seat_key_of_the_audit_is_the_one_seat_history_reads(world: World) -> None:
-    assert relationship_key("stk_a", "opp_b") == seat_key("stk_a", "opp_b")
 
 
 async def test_a_missing_endpoint_is_named(world: World) -> None:
