@@ -8,6 +8,7 @@ playbook (with the industries of cited reference accounts), coaching and what wa
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -246,17 +247,12 @@ def to_engine_subgraph(account_map: AccountMap) -> engine.Subgraph:
             for s in account_map.seats
         },
         influences=tuple(
-            engine.Influence(
-                i["source"],
-                i["target"],
-                float(i["strength"]),
-                frozenset(ConcernCategory(t) for t in i["topics"] or []),
-            )
-            for i in sorted(account_map.influences, key=lambda e: (e["source"], e["target"]))
+            engine.Influence(i["source"], i["target"], float(i["strength"]), _topics(i["topics"]))
+            for i in sorted(account_map.influences, key=_ends)
         ),
         conflicts=tuple(
             engine.Conflict(c["source"], c["target"], float(c["strength"]))
-            for c in sorted(account_map.conflicts, key=lambda e: (e["source"], e["target"]))
+            for c in sorted(account_map.conflicts, key=_ends)
         ),
         advocacy=tuple(
             engine.Advocacy(a["stakeholder"], a["alternative"], float(a["strength"]))
@@ -291,6 +287,20 @@ def to_engine_subgraph(account_map: AccountMap) -> engine.Subgraph:
             (h["stakeholder"], h["argument"]): Reception(h["reception"]) for h in account_map.heard
         },
     )
+
+
+def _ends(edge: dict[str, Any]) -> tuple[str, str]:
+    return edge["source"], edge["target"]
+
+
+@functools.cache
+def _topic_set(topics: tuple[str, ...]) -> frozenset[ConcernCategory]:
+    return frozenset(ConcernCategory(t) for t in topics)
+
+
+def _topics(topics: list[str] | None) -> frozenset[ConcernCategory]:
+    """An edge's topics; a few distinct sets recur across thousands of edges, so they are cached."""
+    return _topic_set(tuple(topics)) if topics else frozenset()
 
 
 def _nested(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
