@@ -230,11 +230,11 @@ def keys_list(
     settings = load_settings()
     ensure_neo4j(settings)
     found = run_with_database(settings, lambda db: keys_repo.list_keys(db, tenant))
-    typer.echo(f"{'KEY ID':14} {'TENANT':16} {'ROLE':7} {'CREATED':27} {'LAST USED':27} REVOKED")
+    typer.echo(f"{'KEY ID':14} {'TENANT':16} {'ROLE':7} {'CREATED':32} {'LAST USED':32} REVOKED")
     for k in found:
         typer.echo(
-            f"{k.id:14} {k.tenant_id:16} {k.role.value:7} {k.created_at:27} "
-            f"{k.last_used_at or '-':27} {k.revoked_at or '-'}"
+            f"{k.id:14} {k.tenant_id:16} {k.role.value:7} {k.created_at:32} "
+            f"{k.last_used_at or '-':32} {k.revoked_at or '-'}"
         )
 
 
@@ -343,6 +343,8 @@ def plan(
 def _plain(value: Any) -> Any:
     if hasattr(value, "__dataclass_fields__"):
         return {k: _plain(getattr(value, k)) for k in value.__dataclass_fields__}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     if isinstance(value, Enum):
