@@ -366,8 +366,6 @@ class CoachingQuery:
             stakeholder_id=str(from_id),
             opportunity_id=None if opportunity_id is None else str(opportunity_id),
         )
-        if opportunity_id is not None and account_map.opportunity is None:
-            raise NotFound("Opportunity", str(opportunity_id))
         graph = to_engine_subgraph(account_map)
         if str(to_id) not in graph.people:
             raise NotFound("Stakeholder", str(to_id))

@@ -390,11 +390,8 @@ def _run(argv: list[str], *, what: str, timeout: float) -> None:
 
 def _alive(pid: int) -> bool:
     """Whether ``pid`` still runs: any of its threads has yet to exit."""
-    try:
+    with contextlib.suppress(ChildProcessError):  # not our child: ask the kernel below
         reaped, _ = os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass  # not started by this process: ask the kernel below
-    else:
         return reaped != pid  # our child: waitpid knows, and reaps it once it has exited
     try:
         os.kill(pid, 0)
