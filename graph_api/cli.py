@@ -18,7 +18,7 @@ from graph_api.db.local_server import LocalNeo4j
 from graph_api.db.migrations import apply_migrations
 from graph_api.domain.enums import ImportMode, Role
 from graph_api.domain.principal import Principal
-from graph_api.errors import FlagbearerError, InvalidInput, NotFound
+from graph_api.errors import FlagbearerError, InvalidInput
 from graph_api.repositories import keys as keys_repo
 from graph_api.repositories.documents import export_document, import_document
 
@@ -307,31 +307,20 @@ def plan(
     ] = None,
 ) -> None:
     """Print the coaching plan of one opportunity: approvers, plays, threats, the plan."""
-    from graph_api import engine  # noqa: PLC0415
+    from graph_api import coaching  # noqa: PLC0415
     from graph_api.plan_report import PlanReport  # noqa: PLC0415
-    from graph_api.repositories.graph import nodes_by_keys  # noqa: PLC0415
-    from graph_api.repositories.subgraph import (  # noqa: PLC0415
-        coaching_options,
-        load_account_map,
-        to_engine_subgraph,
-    )
 
     settings = load_settings()
     principal = cli_principal(tenant)
 
     async def work(database: Database) -> PlanReport:
-        found = await nodes_by_keys(
-            database, principal.tenant_id, "Opportunity", [opportunity], key="externalId"
+        opportunity_id = await coaching.opportunity_id_of(
+            database, principal.tenant_id, opportunity
         )
-        if opportunity not in found:
-            raise NotFound("Opportunity", opportunity)
-        account_map = await load_account_map(
-            database, principal.tenant_id, opportunity_id=found[opportunity].id
+        plan = await coaching.coaching_plan(
+            database, principal.tenant_id, opportunity_id, max_hops, capacity
         )
-        options = coaching_options(account_map, max_hops, capacity)
-        return PlanReport(
-            account_map, engine.coaching_plan(to_engine_subgraph(account_map), options)
-        )
+        return PlanReport(plan)
 
     ensure_neo4j(settings)
     report = run_with_database(settings, work)

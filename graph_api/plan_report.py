@@ -5,19 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from graph_api import engine
-from graph_api.repositories.subgraph import AccountMap
+from graph_api.coaching import Plan
 
 
 class PlanReport:
     """One opportunity's plan with names resolved, as plain data and as text."""
 
-    def __init__(self, account_map: AccountMap, result: engine.CoachingResult) -> None:
-        self.account_map = account_map
-        self.result = result
-        self.names = {p.id: str(p.get("name")) for p in account_map.people}
-        self.external = {p.id: p.external_id for p in account_map.people}
-        self.arguments = {g["node"]["id"]: g["node"] for g in account_map.arguments}
-        self.alternatives = {x.id: str(x.get("name")) for x in account_map.alternatives}
+    def __init__(self, plan: Plan) -> None:
+        self.account_map = plan.account_map
+        self.result: engine.CoachingResult = plan.result
+        self.names = {p.id: p.name for p in self.account_map.people}
+        self.external = {p.id: p.external_id for p in self.account_map.people}
+        self.arguments = plan.arguments
+        self.alternatives = {x.id: x.name for x in self.account_map.alternatives}
 
     def _person(self, stakeholder_id: str) -> dict[str, Any]:
         return {
@@ -32,9 +32,9 @@ class PlanReport:
             "champion": self._person(play.champion_id),
             "argument": {
                 "id": play.argument_id,
-                "externalId": argument.get("externalId"),
-                "title": argument.get("title"),
-                "kind": argument.get("kind"),
+                "externalId": argument.external_id,
+                "title": argument.title,
+                "kind": argument.kind.value,
             },
             "approver": self._person(play.approver_id),
             "action": play.action.value,
@@ -52,7 +52,7 @@ class PlanReport:
             "opportunity": {
                 "id": r.opportunity_id,
                 "externalId": None if opportunity is None else opportunity.external_id,
-                "name": None if opportunity is None else opportunity.get("name"),
+                "name": None if opportunity is None else opportunity.name,
             },
             "decisionRule": r.decision_rule.value,
             "winProbability": r.win_probability,
@@ -97,7 +97,7 @@ class PlanReport:
     def as_text(self) -> str:
         r = self.result
         opportunity = self.account_map.opportunity
-        title = "" if opportunity is None else str(opportunity.get("name"))
+        title = "" if opportunity is None else opportunity.name
         lines = [
             f"{title} — {r.decision_rule.value}",
             f"Win probability: {r.win_probability:.2f} now, "
@@ -115,7 +115,7 @@ class PlanReport:
                 argument = self.arguments[play.argument_id]
                 lines.append(
                     f"    play  {play.action.value:6} {play.value:.2f}  "
-                    f"{argument.get('title')}  via {self._path(play.path)}"
+                    f"{argument.title}  via {self._path(play.path)}"
                 )
             lines.extend(
                 f"    threat {t.reach:.2f}  {self._path(t.path)}"

@@ -23,6 +23,10 @@ class Context:
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
+        self.reset_loaders()
+
+    def reset_loaders(self) -> None:
+        """Fresh loaders: after a write, reads cached earlier in the request are stale."""
         self.loaders = Loaders(self.database, self.principal.tenant_id)
 
     @property

@@ -39,8 +39,8 @@ from graphql.language import Lexer, Source, TokenKind
 from strawberry.extensions import DisableIntrospection, SchemaExtension
 
 from graph_api.api.context import Context
+from graph_api.api.pagination import DEFAULT_PAGE_SIZE
 from graph_api.api.ratelimit import CostRateLimiter
-from graph_api.api.types import DEFAULT_PAGE_SIZE
 from graph_api.config import Settings
 from graph_api.errors import LimitExceeded
 

@@ -1,4 +1,5 @@
-"""The GraphQL schema, assembled from the per-domain root types."""
+"""The GraphQL schema, assembled from the per-area root types (map, coaching, documents,
+admin)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ import strawberry
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 
-from graph_api.api.admin import AdminMutation, AdminQuery
-from graph_api.api.coaching import CoachingQuery
-from graph_api.api.documents import DocumentMutation, DocumentQuery
+from graph_api.api.admin.mutations import AdminMutation
+from graph_api.api.admin.queries import AdminQuery
+from graph_api.api.coaching.queries import CoachingQuery
+from graph_api.api.documents.mutations import DocumentMutation
+from graph_api.api.documents.queries import DocumentQuery
 from graph_api.api.limits import security_extensions
-from graph_api.api.mutations import MapMutation
-from graph_api.api.queries import MapQuery
-from graph_api.api.types import NODE_TYPES
+from graph_api.api.map.mutations import MapMutation
+from graph_api.api.map.queries import MapQuery
+from graph_api.api.map.types import NODE_TYPES, RELATIONSHIP_TYPES
+from graph_api.api.scalars import SCALARS
 from graph_api.config import Settings
 
 
@@ -24,13 +28,13 @@ class Query(MapQuery, CoachingQuery, DocumentQuery, AdminQuery):
 
 
 @strawberry.type
-class Mutation(MapMutation, DocumentMutation, AdminMutation):
+class Mutation(MapMutation, DocumentMutation, AdminMutation):  # type: ignore[misc]
     pass
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The schema; with ``settings`` it enforces their limits (and production's posture)."""
-    config = StrawberryConfig(auto_camel_case=True)
+    config = StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS)
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = []
     if settings is not None:
         if settings.allow_batching:
@@ -40,7 +44,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        types=list(NODE_TYPES.values()),
+        types=[*NODE_TYPES.values(), *RELATIONSHIP_TYPES.values()],
         config=config,
         extensions=extensions,
     )

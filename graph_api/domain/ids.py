@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-PREFIXES: dict[str, str] = {
-    "Account": "acc",
-    "Stakeholder": "stk",
-    "Opportunity": "opp",
-    "Alternative": "alt",
-    "Concern": "con",
-    "Argument": "arg",
-}
+from graph_api.domain.kinds import ID_PREFIXES as PREFIXES
+
 _LABELS = {prefix: label for label, prefix in PREFIXES.items()}
 
 

@@ -62,18 +62,21 @@ from typing import Any, NamedTuple
 from neo4j import AsyncManagedTransaction
 
 from graph_api.db.driver import Database
+from graph_api.domain import kinds
 from graph_api.domain.document import (
-    AccountDocument,
-    AccountEntry,
+    LAYOUT,
+    Document,
     DocumentInvalid,
     Reference,
+    Section,
+    canonical,
     sort_problems,
-    stored_references,
     validate_document,
 )
 from graph_api.domain.enums import ImportMode
 from graph_api.domain.ids import new_id
 from graph_api.domain.principal import Principal
+from graph_api.domain.validation import written_values
 from graph_api.errors import InvalidInput, NotFound, Problem
 from graph_api.repositories.audit import (
     ChangeRecord,
@@ -81,24 +84,6 @@ from graph_api.repositories.audit import (
     record_changes,
     relationship_key,
 )
-
-# The properties each kind takes from the document (names as stored and as in the document).
-ACCOUNT_PROPERTIES = ("name", "industry", "employees", "region", "domain", "isReference")
-STAKEHOLDER_PROPERTIES = ("name", "title", "department", "seniority", "email", "lastVerifiedAt")
-OPPORTUNITY_PROPERTIES = (
-    "name", "amount", "currency", "stage", "closeDate", "decisionRule", "threshold",
-)
-ALTERNATIVE_PROPERTIES = ("name", "kind")
-CONCERN_PROPERTIES = ("name", "category")
-ARGUMENT_PROPERTIES = ("title", "kind", "talkTrack", "proofPoints")
-INFLUENCE_PROPERTIES = ("strength", "topics", "evidence")
-CONFLICT_PROPERTIES = ("strength", "evidence")
-SEAT_PROPERTIES = ("role", "stance", "veto", "voteWeight", "stanceEvidence")
-ADVOCACY_PROPERTIES = ("strength", "evidence")
-CARES_ABOUT_PROPERTIES = ("weight",)
-ADDRESSES_PROPERTIES = ("fit",)
-COACHED_ON_PROPERTIES = ("readiness", "at")
-HEARD_PROPERTIES = ("reception", "at")
 
 # Rows per statement. Each statement of an import is one UNWIND over a batch: few round trips,
 # and a bounded amount of query memory per statement (Aura and the local server cap it).
@@ -153,8 +138,11 @@ class _NodeKind:
     """
 
     label: str
-    properties: tuple[str, ...]
     parent: tuple[str, str] | None = None  # (parent label, pattern joining n and p)
+
+    @property
+    def properties(self) -> tuple[str, ...]:
+        return kinds.NODE_KINDS[self.label].prop_names
 
     @property
     def diff(self) -> str:
@@ -204,11 +192,25 @@ class _RelationshipKind:
     endpoint created by this import, says none exists) and ``update`` sets the differing ones.
     """
 
-    source: str
-    type: str
-    target: str
-    properties: tuple[str, ...] = ()
-    stamped: tuple[str, ...] = ()  # set by the import, not compared (stanceUpdatedAt)
+    kind: kinds.RelationshipKind
+
+    @property
+    def source(self) -> str:
+        return self.kind.source
+
+    @property
+    def type(self) -> str:
+        return self.kind.type
+
+    @property
+    def target(self) -> str:
+        return self.kind.target
+
+    @property
+    def stamped(self) -> bool:
+        """Whether the import sets stamps (verifiedAt, stanceUpdatedAt) from what is stored:
+        then the diff answers each row's stored properties."""
+        return any(p.stamp is not None for p in self.kind.props)
 
     @property
     def diff(self) -> str:
@@ -229,22 +231,23 @@ WHERE r IS NULL OR {_DIFFERS.format(v="r")}
 
     @property
     def _names(self) -> tuple[str, ...]:
-        return (*self.properties, *self.stamped)
+        return self.kind.prop_names
 
     @property
     def create(self) -> str:
         query = f"""UNWIND $rows AS row
 {_by_element_id("a", self.source, "row.source")}
 {_by_element_id("b", self.target, "row.target")}
-CREATE (a)-[r:{self.type}]->(b)"""
-        return f"{query}\nSET {_set('r', self._names)}" if self._names else query
+CREATE (a)-[r:{self.type}]->(b)
+SET r.updatedAt = $now, r.updatedBy = $actor"""
+        return f"{query}, {_set('r', self._names)}" if self._names else query
 
     @property
     def update(self) -> str:
         assert self._names
         return f"""UNWIND $rows AS row
 MATCH (:{self.source})-[r:{self.type}]->(:{self.target}) WHERE elementId(r) = row.rel
-SET {_set('r', self._names)}"""
+SET {_set('r', self._names)}, r.updatedAt = $now, r.updatedBy = $actor"""
 
 
 def _delete_relationships(source: str, rel_type: str, target: str) -> str:
@@ -294,38 +297,29 @@ def _elsewhere(label: str, pattern: str) -> str:
     )
 
 
-NODE_KINDS = {
-    kind.label: kind
-    for kind in (
-        _NodeKind("Concern", CONCERN_PROPERTIES),
-        _NodeKind("Argument", ARGUMENT_PROPERTIES),
-        _NodeKind("Account", ACCOUNT_PROPERTIES),
-        _NodeKind("Stakeholder", STAKEHOLDER_PROPERTIES, ("Account", "(n)-[:WORKS_AT]->(p)")),
-        _NodeKind(
-            "Opportunity", OPPORTUNITY_PROPERTIES, ("Account", "(p)-[:HAS_OPPORTUNITY]->(n)")
-        ),
-        _NodeKind(
-            "Alternative", ALTERNATIVE_PROPERTIES, ("Opportunity", "(p)-[:CONSIDERS]->(n)")
-        ),
+def _node_kind(section: Section) -> _NodeKind:
+    kind = section.kind
+    if kind.parent is None:
+        return _NodeKind(kind.label)
+    rel = kind.parent.rel_type
+    pattern = (
+        f"(n)-[:{rel}]->(p)" if kind.parent.child_points_to_parent else f"(p)-[:{rel}]->(n)"
     )
-}
-# In the order they are written (endpoints first).
+    return _NodeKind(kind.label, (kind.parent.label, pattern))
+
+
+def _sections(sections: Iterable[Section]) -> Iterable[Section]:
+    for section in sections:
+        yield section
+        yield from _sections(section.sections)
+
+
+# In the order they are written (parents first, then the relationships).
+NODE_KINDS = {s.kind.label: _node_kind(s) for s in _sections(LAYOUT)}
 RELATIONSHIP_KINDS = {
-    kind.type: kind
-    for kind in (
-        _RelationshipKind("Argument", "ADDRESSES", "Concern", ADDRESSES_PROPERTIES),
-        _RelationshipKind("Argument", "CITES", "Account"),
-        _RelationshipKind("Stakeholder", "REPORTS_TO", "Stakeholder"),
-        _RelationshipKind("Stakeholder", "INFLUENCES", "Stakeholder", INFLUENCE_PROPERTIES),
-        _RelationshipKind("Stakeholder", "CONFLICTS_WITH", "Stakeholder", CONFLICT_PROPERTIES),
-        _RelationshipKind(
-            "Stakeholder", "SITS_ON", "Opportunity", SEAT_PROPERTIES, ("stanceUpdatedAt",)
-        ),
-        _RelationshipKind("Stakeholder", "ADVOCATES_FOR", "Alternative", ADVOCACY_PROPERTIES),
-        _RelationshipKind("Stakeholder", "CARES_ABOUT", "Concern", CARES_ABOUT_PROPERTIES),
-        _RelationshipKind("Stakeholder", "COACHED_ON", "Argument", COACHED_ON_PROPERTIES),
-        _RelationshipKind("Stakeholder", "HEARD", "Argument", HEARD_PROPERTIES),
-    )
+    link.kind.type: _RelationshipKind(link.kind)
+    for section in _sections(LAYOUT)
+    for link in section.links
 }
 DELETE_RELATIONSHIPS = {
     t: _delete_relationships(k.source, t, k.target) for t, k in RELATIONSHIP_KINDS.items()
@@ -474,14 +468,14 @@ async def import_document(
         Conflict: a concurrent import created the same externalId first.
     """
     try:
-        parsed = validate_document(document, mode)
+        parsed = validate_document(document, mode, today=now_iso()[:10])
     except DocumentInvalid as refused:
         unresolved, problems = refused.unresolved, refused.problems
         if not unresolved:
             raise
 
         async def check(tx: AsyncManagedTransaction) -> list[Problem]:
-            run = _ImportRun(tx, principal, mode, _Rows.of(AccountDocument()))
+            run = _ImportRun(tx, principal, mode, _Rows.of(Document({})))
             return await run.unresolved(unresolved)
 
         store_problems = await database.read(check)
@@ -503,14 +497,6 @@ async def import_document(
 Row = dict[str, Any]
 
 
-def _pick(values: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
-    return {name: values.get(name) for name in names}
-
-
-def _link(account: str | None, source: str, target: str, props: dict[str, Any]) -> Row:
-    return {"account": account, "source": source, "target": target, "props": props}
-
-
 @dataclass
 class _Rows:
     """The document as statement parameters: rows by node label and by relationship type.
@@ -522,94 +508,17 @@ class _Rows:
     relationships: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
 
     @staticmethod
-    def of(document: AccountDocument) -> _Rows:
-        # One dump of the whole document (fast, in Rust), then plain dicts.
-        values = document.model_dump(mode="json", by_alias=True)
+    def of(document: Document) -> _Rows:
         rows = _Rows()
-        for concern in values["playbook"]["concerns"]:
-            rows.nodes["Concern"].append(_node_row(concern, CONCERN_PROPERTIES, None))
-        for argument in values["playbook"]["arguments"]:
-            argument["proofPoints"] = argument["proofPoints"] or None
-            rows.nodes["Argument"].append(
-                _node_row(argument, ARGUMENT_PROPERTIES, None)
-            )
-            key = argument["externalId"]
-            rows.relationships["ADDRESSES"].extend(
-                _link(None, key, a["concern"], _pick(a, ADDRESSES_PROPERTIES))
-                for a in argument["addresses"]
-            )
-            rows.relationships["CITES"].extend(
-                _link(None, key, c, {}) for c in argument["cites"]
-            )
-        for account in values["accounts"]:
-            rows.add_account(account)
-        for table in (*rows.nodes.values(), *rows.relationships.values()):
-            for index, row in enumerate(table):
-                row["i"] = index
+        for label, table in document.nodes.items():
+            rows.nodes[label] = [
+                {"externalId": r["externalId"], "account": r["account"], "parent": r["parent"],
+                 "props": r["props"], "i": i}
+                for i, r in enumerate(table)
+            ]
+        for rel_type, table in document.links.items():
+            rows.relationships[rel_type] = [{**r, "i": i} for i, r in enumerate(table)]
         return rows
-
-    def add_account(self, account: dict[str, Any]) -> None:
-        key = account["externalId"]
-        self.nodes["Account"].append(_node_row(account, ACCOUNT_PROPERTIES, key))
-        links = self.relationships
-        for person in account["stakeholders"]:
-            self.nodes["Stakeholder"].append(
-                _node_row(person, STAKEHOLDER_PROPERTIES, key, parent=key)
-            )
-            me = person["externalId"]
-            if person["reportsTo"] is not None:
-                links["REPORTS_TO"].append(_link(key, me, person["reportsTo"], {}))
-            links["CARES_ABOUT"].extend(
-                _link(key, me, c["concern"], _pick(c, CARES_ABOUT_PROPERTIES))
-                for c in person["concerns"]
-            )
-            links["COACHED_ON"].extend(
-                _link(key, me, c["argument"], _pick(c, COACHED_ON_PROPERTIES))
-                for c in person["coachedOn"]
-            )
-            links["HEARD"].extend(
-                _link(key, me, h["argument"], _pick(h, HEARD_PROPERTIES))
-                for h in person["heard"]
-            )
-        for influence in account["influences"]:
-            influence["topics"] = sorted(influence["topics"]) or None
-            links["INFLUENCES"].append(
-                _link(key, influence["from"], influence["to"],
-                      _pick(influence, INFLUENCE_PROPERTIES))
-            )
-        links["CONFLICTS_WITH"].extend(
-            _link(key, c["from"], c["to"], _pick(c, CONFLICT_PROPERTIES))
-            for c in account["conflicts"]
-        )
-        for opportunity in account["opportunities"]:
-            self.nodes["Opportunity"].append(
-                _node_row(opportunity, OPPORTUNITY_PROPERTIES, key, parent=key)
-            )
-            deal = opportunity["externalId"]
-            self.nodes["Alternative"].extend(
-                _node_row(alt, ALTERNATIVE_PROPERTIES, key, parent=deal)
-                for alt in opportunity["alternatives"]
-            )
-            links["SITS_ON"].extend(
-                _link(key, seat["stakeholder"], deal, _pick(seat, SEAT_PROPERTIES))
-                for seat in opportunity["committee"]
-            )
-            links["ADVOCATES_FOR"].extend(
-                _link(key, a["stakeholder"], a["alternative"], _pick(a, ADVOCACY_PROPERTIES))
-                for a in opportunity["advocacy"]
-            )
-
-
-def _node_row(
-    values: dict[str, Any], names: Iterable[str], account: str | None,
-    parent: str | None = None,
-) -> Row:
-    return {
-        "externalId": values["externalId"],
-        "account": account,
-        "parent": parent,
-        "props": _pick(values, names),
-    }
 
 
 @dataclass(frozen=True)
@@ -655,8 +564,8 @@ class _ImportRun:
 
     # --- checks that need the store -----------------------------------------------------
 
-    async def check_store(self, document: AccountDocument) -> None:
-        problems = await self.unresolved(stored_references(document))
+    async def check_store(self, document: Document) -> None:
+        problems = await self.unresolved(document.references)
         problems.extend(await self._moved(document))
         if problems:
             raise InvalidInput(sort_problems(problems))
@@ -703,7 +612,7 @@ class _ImportRun:
             )
         return problems
 
-    async def _moved(self, document: AccountDocument) -> list[Problem]:
+    async def _moved(self, document: Document) -> list[Problem]:
         """Entries the document defines must not be stored under another parent."""
         problems: list[Problem] = []
         for label, defined in self._defined(document).items():
@@ -732,23 +641,12 @@ class _ImportRun:
         return {(r["key"], r["scope"]): r["owners"] for r in records}
 
     @staticmethod
-    def _defined(document: AccountDocument) -> dict[str, list[tuple[str, str, str]]]:
+    def _defined(document: Document) -> dict[str, list[tuple[str, str, str]]]:
         """(externalId, parent externalId, path) of every child entry the document defines."""
-        defined: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-        for i, account in enumerate(document.accounts):
-            path = f"$.accounts[{i}]"
-            defined["Stakeholder"].extend(
-                (s.external_id, account.external_id, f"{path}.stakeholders[{j}]")
-                for j, s in enumerate(account.stakeholders)
-            )
-            for j, deal in enumerate(account.opportunities):
-                o_path = f"{path}.opportunities[{j}]"
-                defined["Opportunity"].append((deal.external_id, account.external_id, o_path))
-                defined["Alternative"].extend(
-                    (a.external_id, deal.external_id, f"{o_path}.alternatives[{k}]")
-                    for k, a in enumerate(deal.alternatives)
-                )
-        return defined
+        return {
+            label: [(r["externalId"], r["parent"], r["path"]) for r in document.children(label)]
+            for label in ("Stakeholder", "Opportunity", "Alternative")
+        }
 
     # --- writes ----------------------------------------------------------------------------
 
@@ -899,7 +797,9 @@ class _ImportRun:
         self.summary.relationships.updated += len(updated)
 
         props = {
-            i: self._seat(rows[i], before.get(i), ends[i]) if kind.stamped else rows[i]["props"]
+            i: self._stamped(kind, rows[i], before.get(i), ends[i])
+            if kind.stamped
+            else rows[i]["props"]
             for i in (*created, *updated)
         }
         if created:
@@ -914,43 +814,53 @@ class _ImportRun:
                 for i in sorted(updated) for element_id in updated[i]
             ])
 
-    def _seat(
-        self, row: Row, before: dict[str, Any] | None, ends: tuple[_NodeRef, _NodeRef]
+    def _stamped(
+        self, kind: _RelationshipKind, row: Row, before: dict[str, Any] | None,
+        ends: tuple[_NodeRef, _NodeRef],
     ) -> dict[str, Any]:
-        """The seat's properties with ``stanceUpdatedAt``; a stance set or changed is audited."""
-        stored = before or {}
-        old, new = stored.get("stance"), row["props"]["stance"]
-        if old == new:
-            return {**row["props"], "stanceUpdatedAt": stored.get("stanceUpdatedAt")}
-        self.summary.stance_changes += 1
-        self.seat_changes.append(
-            ChangeRecord(
-                entity_kind="Seat",
-                entity_id=relationship_key(ends[0].id, ends[1].id),
-                action="CREATE" if before is None else "UPDATE",
-                account_id=self.account_ids.get(row["account"]),
-                field="stance",
-                old_value=old,
-                new_value=new,
-                evidence=row["props"]["stanceEvidence"],
+        """Every property the relationship will hold: the document's values, its stamps
+        (``verifiedAt``, ``stanceUpdatedAt``…) set as a mutation would, stored ones kept.
+        A stance set or changed is audited, with its evidence."""
+        changes = written_values(kind.kind, before, row["props"], now=self.now, today=self.now[:10])
+        props = {name: (before or {}).get(name) for name in kind.kind.prop_names}
+        props |= row["props"] | changes
+        audited = kind.kind.evidence
+        if audited is not None and audited[0] in changes:
+            field_name, evidence = audited
+            default = kind.kind.prop(field_name).default_value("")
+
+            def shown(value: Any) -> Any:  # a default is stored as no value: name it
+                return default if value is None else value
+
+            self.summary.stance_changes += 1
+            self.seat_changes.append(
+                ChangeRecord(
+                    entity_kind=kind.kind.name,
+                    entity_id=relationship_key(ends[0].id, ends[1].id),
+                    action="CREATE" if before is None else "UPDATE",
+                    account_id=self.account_ids.get(row["account"]),
+                    field=field_name,
+                    old_value=shown((before or {}).get(field_name)),
+                    new_value=shown(props[field_name]),
+                    evidence=props.get(evidence),
+                )
             )
-        )
-        return {**row["props"], "stanceUpdatedAt": self.now}
+        return props
 
     # --- REPLACE ---------------------------------------------------------------------------
 
-    async def remove_unlisted(self, document: AccountDocument) -> None:
+    async def remove_unlisted(self, document: Document) -> None:
         """Delete what each listed account holds and the document no longer lists."""
+        listed = _Listed(document)
         stored = await _load_accounts(
-            self.tx, self.principal.tenant_id, [self.account_ids[a.external_id]
-                                                 for a in document.accounts],
+            self.tx, self.principal.tenant_id, [self.account_ids[a] for a in document.accounts]
         )
         doomed_nodes: dict[str, list[str]] = defaultdict(list)
         doomed_links: dict[str, list[Row]] = defaultdict(list)
-        for entry in document.accounts:
-            graph = stored[self.account_ids[entry.external_id]]
-            nodes, links = _unlisted(entry, graph)
-            per_account = self.account_changes[entry.external_id]
+        for key in document.accounts:
+            graph = stored[self.account_ids[key]]
+            nodes, links = _unlisted(listed, key, graph)
+            per_account = self.account_changes[key]
             for label, ids in nodes.items():
                 doomed_nodes[label].extend(ids)
                 per_account.deleted += len(ids)
@@ -968,21 +878,21 @@ class _ImportRun:
                     self.summary.nodes.setdefault(label, ChangeCounts()).deleted += r["deleted"]
                     self.summary.relationships.deleted += r["relationships"]
 
-        arguments = [a.external_id for a in document.playbook.arguments]
+        arguments = [r["externalId"] for r in document.nodes.get("Argument", [])]
         if arguments:
-            await self._replace_argument_links(document, arguments)
+            await self._replace_argument_links(listed, set(document.accounts), arguments)
 
     async def _replace_argument_links(
-        self, document: AccountDocument, arguments: list[str]
+        self, listed: _Listed, listed_accounts: set[str], arguments: list[str]
     ) -> None:
-        listed_accounts = {a.external_id for a in document.accounts}
         stored = await _load_arguments(self.tx, self.principal.tenant_id, arguments, [])
         doomed: dict[str, list[Row]] = defaultdict(list)
-        for argument in document.playbook.arguments:
-            found = stored.get(argument.external_id)
+        for argument in arguments:
+            found = stored.get(argument)
             if found is None:
                 continue
-            addressed = {a.concern for a in argument.addresses}
+            addressed = listed.targets("ADDRESSES", argument)
+            cited = listed.targets("CITES", argument)
             doomed["ADDRESSES"].extend(
                 {"source": found.id, "target": link.id}
                 for link in found.links["addresses"] if link.key not in addressed
@@ -990,7 +900,7 @@ class _ImportRun:
             doomed["CITES"].extend(
                 {"source": found.id, "target": link.id}
                 for link in found.links["cites"]
-                if link.key in listed_accounts and link.key not in argument.cites
+                if link.key in listed_accounts and link.key not in cited
             )
         for rel_type, pairs in doomed.items():
             if pairs:
@@ -1168,10 +1078,27 @@ async def _load_arguments(
     return {node.key: node for node in found}
 
 
+class _Listed:
+    """What a document lists, indexed for REPLACE's comparison with the store."""
+
+    def __init__(self, document: Document) -> None:
+        self.children: dict[tuple[str, str | None], set[str]] = defaultdict(set)
+        for label in ("Stakeholder", "Opportunity", "Alternative"):
+            for row in document.children(label):
+                self.children[label, row["parent"]].add(row["externalId"])
+        self.links: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for rel_type, rows in document.links.items():
+            for row in rows:
+                self.links[rel_type, row["source"]].add(row["target"])
+
+    def targets(self, rel_type: str, source: str) -> set[str]:
+        return self.links.get((rel_type, source), set())
+
+
 def _unlisted(
-    entry: AccountEntry, graph: _StoredAccount
+    listed: _Listed, account: str, graph: _StoredAccount
 ) -> tuple[dict[str, list[str]], dict[str, list[Row]]]:
-    """What REPLACE removes from ``graph`` for ``entry``: node ids by label, links by type.
+    """What REPLACE removes from ``graph`` for ``account``: node ids by label, links by type.
 
     A link to a node that is itself removed is left to the node's detaching delete.
     """
@@ -1181,57 +1108,42 @@ def _unlisted(
     def drop(rel_type: str, source_id: str, target_id: str) -> None:
         links[rel_type].append({"source": source_id, "target": target_id})
 
-    people = {s.external_id: s for s in entry.stakeholders}
+    people = listed.children["Stakeholder", account]
     kept = {key: node for key, node in graph.stakeholders.items() if key in people}
     nodes["Stakeholder"] = [n.id for key, n in graph.stakeholders.items() if key not in people]
     for key, node in kept.items():
-        person = people[key]
-        wanted = {
-            "reportsTo": {person.reports_to} if person.reports_to else set(),
-            "concerns": {c.concern for c in person.concerns},
-            "coachedOn": {c.argument for c in person.coached_on},
-            "heard": {h.argument for h in person.heard},
-        }
         for name, rel_type in (
             ("reportsTo", "REPORTS_TO"), ("concerns", "CARES_ABOUT"),
             ("coachedOn", "COACHED_ON"), ("heard", "HEARD"),
         ):
+            wanted = listed.targets(rel_type, key)
             for target in node.links.get(name, []):
-                if target.key not in wanted[name] and (
-                    rel_type != "REPORTS_TO" or target.key in kept
-                ):
+                if target.key not in wanted and (rel_type != "REPORTS_TO" or target.key in kept):
                     drop(rel_type, node.id, target.id)
 
-    for rel_type, listed in (
-        ("INFLUENCES", {(e.from_, e.to) for e in entry.influences}),
-        ("CONFLICTS_WITH", {(e.from_, e.to) for e in entry.conflicts}),
-    ):
+    for rel_type in ("INFLUENCES", "CONFLICTS_WITH"):
         for edge in graph.edges[rel_type]:
             both_kept = edge.source_key in kept and edge.target_key in kept
-            if both_kept and (edge.source_key, edge.target_key) not in listed:
+            if both_kept and edge.target_key not in listed.targets(rel_type, edge.source_key):
                 drop(rel_type, edge.source_id, edge.target_id)
 
-    deals = {o.external_id: o for o in entry.opportunities}
+    deals = listed.children["Opportunity", account]
     for key, stored in graph.opportunities.items():
-        deal = deals.get(key)
-        if deal is None:
+        if key not in deals:
             nodes["Opportunity"].append(stored.node.id)
             nodes["Alternative"].extend(a.id for a in stored.alternatives.values())
             continue
-        options = {a.external_id for a in deal.alternatives}
+        options = listed.children["Alternative", key]
         nodes["Alternative"].extend(
             a.id for k, a in stored.alternatives.items() if k not in options
         )
-        seated = {s.stakeholder for s in deal.committee}
         for seat in stored.committee:
-            if seat.source_key in kept and seat.source_key not in seated:
+            seated = key in listed.targets("SITS_ON", seat.source_key)
+            if seat.source_key in kept and not seated:
                 drop("SITS_ON", seat.source_id, seat.target_id)
-        advocated = {(a.stakeholder, a.alternative) for a in deal.advocacy}
         for flag in stored.advocacy:
-            if (
-                flag.source_key in kept and flag.target_key in options
-                and (flag.source_key, flag.target_key) not in advocated
-            ):
+            advocated = flag.target_key in listed.targets("ADVOCATES_FOR", flag.source_key)
+            if flag.source_key in kept and flag.target_key in options and not advocated:
                 drop("ADVOCATES_FOR", flag.source_id, flag.target_id)
     return {k: v for k, v in nodes.items() if v}, dict(links)
 
@@ -1285,112 +1197,63 @@ async def export_document(
     return await database.read(work)
 
 
-def _present(values: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
-    """``names`` of ``values`` that are set, as the document writes them (defaults omitted)."""
-    out = {name: values[name] for name in names if values.get(name) is not None}
-    for name, default in (("isReference", False), ("veto", False), ("voteWeight", 1)):
-        if name in out and out[name] == default:
-            del out[name]
-    for name in ("topics", "proofPoints"):
-        if name in out and not out[name]:
-            del out[name]
-    if "topics" in out:
-        out["topics"] = sorted(out["topics"])
-    return out
-
-
-def _nonempty(**lists: list[Any]) -> dict[str, Any]:
-    return {name: items for name, items in lists.items() if items}
-
-
-def _by(*keys: str) -> Any:
-    return lambda item: tuple(item[k] for k in keys)
+def _entry(node: _StoredNode, **lists: Any) -> dict[str, Any]:
+    """A stored node as a document entry: its key, every stored property, its lists."""
+    return {"externalId": node.key, **node.props, **lists}
 
 
 def _document_of(
     graph: _StoredAccount, arguments: dict[str, _StoredNode], concerns: list[_StoredNode]
 ) -> dict[str, Any]:
+    """The account as a document, in canonical form (:func:`canonical` omits defaults and
+    sorts every list), so export writes exactly what an import of it reads."""
     account_key = graph.node.key
     stakeholders = []
-    for person in sorted(graph.stakeholders.values(), key=lambda n: n.key):
+    for person in graph.stakeholders.values():
         managers = sorted(t.key for t in person.links["reportsTo"])
-        entry = {"externalId": person.key, **_present(person.props, STAKEHOLDER_PROPERTIES)}
-        if managers:
-            entry["reportsTo"] = managers[0]
-        entry |= _nonempty(
-            concerns=sorted(
-                ({"concern": t.key, **_present(t.props, CARES_ABOUT_PROPERTIES)}
-                 for t in person.links["concerns"]), key=_by("concern"),
-            ),
-            coachedOn=sorted(
-                ({"argument": t.key, **_present(t.props, COACHED_ON_PROPERTIES)}
-                 for t in person.links["coachedOn"]), key=_by("argument"),
-            ),
-            heard=sorted(
-                ({"argument": t.key, **_present(t.props, HEARD_PROPERTIES)}
-                 for t in person.links["heard"]), key=_by("argument"),
-            ),
-        )
-        stakeholders.append(entry)
-
-    def edges(rel_type: str, names: tuple[str, ...]) -> list[dict[str, Any]]:
-        return sorted(
-            (
-                {"from": e.source_key, "to": e.target_key, **_present(e.props, names)}
-                for e in graph.edges[rel_type]
-            ),
-            key=_by("from", "to"),
-        )
-
-    opportunities = []
-    for key in sorted(graph.opportunities):
-        stored = graph.opportunities[key]
-        opportunities.append(
-            {"externalId": key, **_present(stored.node.props, OPPORTUNITY_PROPERTIES)}
-            | _nonempty(
-                alternatives=[
-                    {"externalId": k, **_present(a.props, ALTERNATIVE_PROPERTIES)}
-                    for k, a in sorted(stored.alternatives.items())
-                ],
-                committee=sorted(
-                    ({"stakeholder": s.source_key, **_present(s.props, SEAT_PROPERTIES)}
-                     for s in stored.committee), key=_by("stakeholder"),
-                ),
-                advocacy=sorted(
-                    ({"stakeholder": a.source_key, "alternative": a.target_key,
-                      **_present(a.props, ADVOCACY_PROPERTIES)} for a in stored.advocacy),
-                    key=_by("stakeholder", "alternative"),
-                ),
+        stakeholders.append(
+            _entry(
+                person,
+                reportsTo=managers[0] if managers else None,
+                concerns=[{"concern": t.key, **t.props} for t in person.links["concerns"]],
+                coachedOn=[{"argument": t.key, **t.props} for t in person.links["coachedOn"]],
+                heard=[{"argument": t.key, **t.props} for t in person.links["heard"]],
             )
         )
 
-    account = {"externalId": account_key, **_present(graph.node.props, ACCOUNT_PROPERTIES)}
-    account |= _nonempty(
+    def edges(rel_type: str) -> list[dict[str, Any]]:
+        return [
+            {"from": e.source_key, "to": e.target_key, **e.props} for e in graph.edges[rel_type]
+        ]
+
+    opportunities = [
+        _entry(
+            stored.node,
+            alternatives=[_entry(a) for a in stored.alternatives.values()],
+            committee=[{"stakeholder": s.source_key, **s.props} for s in stored.committee],
+            advocacy=[
+                {"stakeholder": a.source_key, "alternative": a.target_key, **a.props}
+                for a in stored.advocacy
+            ],
+        )
+        for stored in graph.opportunities.values()
+    ]
+    account = _entry(
+        graph.node,
         stakeholders=stakeholders,
-        influences=edges("INFLUENCES", INFLUENCE_PROPERTIES),
-        conflicts=edges("CONFLICTS_WITH", CONFLICT_PROPERTIES),
+        influences=edges("INFLUENCES"),
+        conflicts=edges("CONFLICTS_WITH"),
         opportunities=opportunities,
     )
-    playbook = _nonempty(
-        concerns=[
-            {"externalId": c.key, **_present(c.props, CONCERN_PROPERTIES)}
-            for c in sorted(concerns, key=lambda n: n.key)
-        ],
-        arguments=[
-            {"externalId": key, **_present(a.props, ARGUMENT_PROPERTIES)}
-            | _nonempty(
-                cites=sorted(t.key for t in a.links["cites"] if t.key == account_key),
-                addresses=sorted(
-                    ({"concern": t.key, **_present(t.props, ADDRESSES_PROPERTIES)}
-                     for t in a.links["addresses"]), key=_by("concern"),
-                ),
+    playbook = {
+        "concerns": [_entry(c) for c in concerns],
+        "arguments": [
+            _entry(
+                a,
+                cites=[t.key for t in a.links["cites"] if t.key == account_key],
+                addresses=[{"concern": t.key, **t.props} for t in a.links["addresses"]],
             )
-            for key, a in sorted(arguments.items())
+            for a in arguments.values()
         ],
-    )
-    document: dict[str, Any] = {}
-    if playbook:
-        document["playbook"] = playbook
-    document["accounts"] = [account]
-    return document
-
+    }
+    return canonical({"playbook": playbook, "accounts": [account]})

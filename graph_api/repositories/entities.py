@@ -1,37 +1,53 @@
 """Writes of the map: create, update and delete any node or relationship, with its audit trail.
 
-One generic implementation serves every node kind (driven by ``NODE_KINDS``) and one every
-relationship (driven by ``RELATIONSHIP_KINDS`` below). Each write is one managed write
+One generic implementation serves every node kind and one every relationship kind, both
+driven by the declarations in :mod:`graph_api.domain.kinds`. Each write is one managed write
 transaction that also records one ``(:Change)`` per changed field, so the audit trail lands
-exactly when the change does. Labels and relationship types are never caller input: the
-queries are built once, at import time, from the fixed tables; every value is a parameter and
-every query filters by the caller's tenant, so another tenant's id looks like a missing one.
+exactly when the change does.
+
+Concurrency. Every update and delete first takes the write lock of what it changes (the node,
+or both ends of the relationship) and only then reads the old state, inside the same
+transaction: concurrent writers of one record are serialised, so no update is lost and each
+audit entry's old value is the previous entry's new value. A racing duplicate create finds
+the first one once it holds the locks, and is a :class:`Conflict`. A caller may pass
+``expected_updated_at`` (the ``updatedAt`` it read): if the record changed since, the write
+is refused with a :class:`Conflict` instead of overwriting someone else's edit. ``updatedAt``
+strictly increases on every change of a record, so it serves as a version.
+
+Labels and relationship types are never caller input: the queries are built once, at import
+time, from the declarations; every value is a parameter and every query filters by the
+caller's tenant, so another tenant's id looks like a missing one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 from neo4j import AsyncManagedTransaction
+from neo4j.exceptions import Neo4jError
 
 from graph_api.db.driver import Database
-from graph_api.domain.enums import CommitteeRole, ConcernCategory, Reception, Stance
 from graph_api.domain.ids import new_id
-from graph_api.domain.models import (
-    LIST_MAX,
+from graph_api.domain.kinds import (
+    CHILD_KINDS,
     NODE_KINDS,
-    POSITIVE,
-    TEXT_MAX,
-    UNIT,
-    UNIT_OPEN,
-    Edge,
+    RELATIONSHIP_KINDS,
+    Kind,
     Node,
     NodeKind,
-    PropertySpec,
+    Relationship,
+    RelationshipKind,
 )
 from graph_api.domain.principal import Principal
+from graph_api.domain.validation import (
+    EXTERNAL_ID_FIELD,
+    check_reason,
+    check_rules,
+    check_values,
+    written_values,
+)
 from graph_api.errors import Conflict, NotFound, ProblemCollector
 from graph_api.repositories.audit import (
     ChangeRecord,
@@ -39,191 +55,24 @@ from graph_api.repositories.audit import (
     record_changes,
     relationship_key,
 )
-from graph_api.repositories.graph import REL_KINDS, RelKind
 
 INPUT = "input"  # where a mutation's values sit, for problem paths (``input.strength``)
-EXTERNAL_ID = PropertySpec("externalId", str)
+LOCK = "_lock"
+"""Removing this never-set property takes a record's write lock and changes nothing."""
+
+N = TypeVar("N", bound=Node)
+E = TypeVar("E", bound=Relationship)
 
 
-# --- relationship kinds ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RelationshipKind:
-    """A relationship callers create, update and delete by its two endpoint ids.
-
-    ``name`` is the GraphQL type and audit kind (``Seat``); ``source_arg``/``target_arg`` name
-    the endpoint ids in the input (``stakeholderId``, ``opportunityId``). ``same_account``
-    demands both endpoints belong to one account. ``stamp`` is (field, timestamp field): setting
-    the field also sets the timestamp to now unless the caller gave it. ``evidence`` is (field,
-    field whose given value the audit trail keeps as the evidence of that field's change).
-    """
-
-    name: str
-    rel: RelKind
-    source_arg: str
-    target_arg: str
-    properties: tuple[PropertySpec, ...] = ()
-    distinct_ends: bool = False
-    same_account: bool = False
-    stamp: tuple[str, str] | None = None
-    evidence: tuple[str, str] | None = None
-
-    def __post_init__(self) -> None:
-        stamped = (self.stamp[1],) if self.stamp else ()
-        assert {*self.property_names, *stamped} <= set(self.rel.properties), self.name
-
-    @property
-    def property_names(self) -> tuple[str, ...]:
-        return tuple(p.name for p in self.properties)
-
-
-def _strength(name: str = "strength", **kw: Any) -> PropertySpec:
-    return PropertySpec(name, float, required=True, bounds=UNIT_OPEN, **kw)
-
-
-def _text(name: str) -> PropertySpec:
-    return PropertySpec(name, str, max_length=TEXT_MAX)
-
-
-_AT = PropertySpec("at", str)
-INFLUENCE = RelationshipKind(
-    "Influence", REL_KINDS["INFLUENCES"], "fromId", "toId",
-    (_strength(), PropertySpec("topics", str, enum=ConcernCategory, is_list=True),
-     _text("evidence")),
-    distinct_ends=True, same_account=True,
-)
-CONFLICT = RelationshipKind(
-    "Conflict", REL_KINDS["CONFLICTS_WITH"], "fromId", "toId", (_strength(), _text("evidence")),
-    distinct_ends=True, same_account=True,
-)
-REPORTING_LINE = RelationshipKind(
-    "ReportingLine", REL_KINDS["REPORTS_TO"], "stakeholderId", "managerId",
-    distinct_ends=True, same_account=True,
-)
-SEAT = RelationshipKind(
-    "Seat", REL_KINDS["SITS_ON"], "stakeholderId", "opportunityId",
-    (PropertySpec("role", str, required=True, enum=CommitteeRole),
-     PropertySpec("stance", str, enum=Stance), PropertySpec("veto", bool),
-     PropertySpec("voteWeight", float, bounds=POSITIVE), _text("stanceEvidence")),
-    same_account=True, stamp=("stance", "stanceUpdatedAt"), evidence=("stance", "stanceEvidence"),
-)
-ADVOCACY = RelationshipKind(
-    "Advocacy", REL_KINDS["ADVOCATES_FOR"], "stakeholderId", "alternativeId",
-    (_strength(), _text("evidence")), same_account=True,
-)
-STAKEHOLDER_CONCERN = RelationshipKind(
-    "StakeholderConcern", REL_KINDS["CARES_ABOUT"], "stakeholderId", "concernId",
-    (_strength("weight"),),
-)
-ARGUMENT_FIT = RelationshipKind(
-    "ArgumentFit", REL_KINDS["ADDRESSES"], "argumentId", "concernId", (_strength("fit"),),
-)
-CITATION = RelationshipKind("Citation", REL_KINDS["CITES"], "argumentId", "accountId")
-COACHING = RelationshipKind(
-    "Coaching", REL_KINDS["COACHED_ON"], "stakeholderId", "argumentId",
-    (PropertySpec("readiness", float, required=True, bounds=UNIT), _AT),
-    stamp=("readiness", "at"),
-)
-HEARING = RelationshipKind(
-    "Hearing", REL_KINDS["HEARD"], "stakeholderId", "argumentId",
-    (PropertySpec("reception", str, required=True, enum=Reception), _AT),
-)
-
-RELATIONSHIP_KINDS: dict[str, RelationshipKind] = {
-    k.name: k
-    for k in (
-        INFLUENCE, CONFLICT, REPORTING_LINE, SEAT, ADVOCACY, STAKEHOLDER_CONCERN,
-        ARGUMENT_FIT, CITATION, COACHING, HEARING,
-    )
-}
-
-
-# --- validation (pure) ----------------------------------------------------------------
-
-
-def _item_problem(spec: PropertySpec, value: Any) -> str | None:
-    expected = spec.py_type
-    if expected is float:
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-    elif expected is int:
-        ok = isinstance(value, int) and not isinstance(value, bool)
-    else:
-        ok = isinstance(value, expected)
-    if not ok:
-        return f"must be a {expected.__name__}"
-    if spec.enum is not None and value not in {e.value for e in spec.enum}:
-        return f"must be one of {', '.join(str(e.value) for e in spec.enum)}"
-    if spec.bounds is not None and not spec.bounds.admits(value):
-        return f"must be {spec.bounds}"
-    if isinstance(value, str):
-        if len(value) > spec.max_length:
-            return f"must be at most {spec.max_length} characters (got {len(value)})"
-        if (spec.required or spec is EXTERNAL_ID) and not value.strip():
-            return "must not be blank"
-    return None
-
-
-def check_properties(
-    specs: tuple[PropertySpec, ...], values: Mapping[str, Any], prefix: str,
-    problems: ProblemCollector, *, creating: bool,
-) -> None:
-    """Add a problem for every value in ``values`` that breaks its spec.
-
-    On create a missing required value is a problem; on update an explicit ``None`` clears a
-    property, which a required one refuses.
-    """
-    by_name = {s.name: s for s in specs}
-    if creating:
-        for spec in specs:
-            if spec.required and values.get(spec.name) is None:
-                problems.add(f"{prefix}.{spec.name}", "is required")
-    for name, value in values.items():
-        spec, path = by_name[name], f"{prefix}.{name}"
-        if value is None:
-            if spec.required and not creating:
-                problems.add(path, "is required and cannot be cleared")
-            continue
-        if not spec.is_list:
-            message = _item_problem(spec, value)
-            if message:
-                problems.add(path, message)
-            continue
-        if not isinstance(value, list):
-            problems.add(path, "must be a list")
-            continue
-        if len(value) > LIST_MAX:
-            problems.add(path, f"must have at most {LIST_MAX} items (got {len(value)})")
-        for i, item in enumerate(value):
-            message = _item_problem(spec, item)
-            if message:
-                problems.add(f"{path}[{i}]", message)
-
-
-def _check_reason(reason: str | None, problems: ProblemCollector) -> None:
-    if reason is not None and len(reason) > TEXT_MAX:
-        problems.add("reason", f"must be at most {TEXT_MAX} characters (got {len(reason)})")
-
-
-def _node_specs(kind: NodeKind) -> tuple[PropertySpec, ...]:
-    return (EXTERNAL_ID, *kind.properties)
-
-
-def parent_arg(kind: NodeKind) -> str:
-    """The input field naming a child's parent: ``accountId`` for a stakeholder."""
-    assert kind.parent_label is not None
-    return f"{kind.parent_label[0].lower()}{kind.parent_label[1:]}Id"
-
-
-# --- Cypher, built once from the fixed tables -----------------------------------------
+# --- Cypher, built once from the declarations -------------------------------------------
 
 
 def _parent_edge(kind: NodeKind, parent: str, child: str) -> str:
     """The pattern joining a child node to its parent, e.g. ``(c)-[:WORKS_AT]->(p:Account)``."""
-    assert kind.parent_rel is not None
-    if kind.child_points_to_parent:
-        return f"({child})-[:{kind.parent_rel}]->({parent})"
-    return f"({parent})-[:{kind.parent_rel}]->({child})"
+    assert kind.parent is not None
+    if kind.parent.child_points_to_parent:
+        return f"({child})-[:{kind.parent.rel_type}]->({parent})"
+    return f"({parent})-[:{kind.parent.rel_type}]->({child})"
 
 
 def _account_of(var: str, label: str) -> str:
@@ -232,12 +81,12 @@ def _account_of(var: str, label: str) -> str:
         return f"{var}.id"
     hops, current = "", label
     while current != "Account":
-        kind = NODE_KINDS[current]
-        if kind.parent_label is None:
+        parent = NODE_KINDS[current].parent
+        if parent is None:
             return "null"
-        rel = kind.parent_rel
-        hops += f"-[:{rel}]->" if kind.child_points_to_parent else f"<-[:{rel}]-"
-        current = kind.parent_label
+        rel = parent.rel_type
+        hops += f"-[:{rel}]->" if parent.child_points_to_parent else f"<-[:{rel}]-"
+        current = parent.label
         hops += "(acc:Account)" if current == "Account" else f"(:{current})"
     return f"[({var}){hops} WHERE acc.tenantId = $tenantId | acc.id][0]"
 
@@ -248,23 +97,26 @@ def _match_node(label: str) -> str:
 
 def _create_node(kind: NodeKind) -> str:
     returning = f"RETURN properties(n) AS n, {_account_of('n', kind.label)} AS accountId"
-    if kind.parent_label is None:
+    if kind.parent is None:
         return f"CREATE (n:{kind.label}) SET n = $props {returning}"
     return (
-        f"MATCH (p:{kind.parent_label} {{id: $parentId}}) WHERE p.tenantId = $tenantId "
-        f"CREATE (n:{kind.label}) SET n = $props CREATE {_parent_edge(kind, 'p', 'n')} "
-        + returning
+        f"MATCH (p:{kind.parent.label} {{id: $parentId}}) WHERE p.tenantId = $tenantId "
+        f"CREATE (n:{kind.label}) SET n = $props CREATE {_parent_edge(kind, 'p', 'n')} " + returning
     )
 
 
 def _children(kind: NodeKind) -> str:
-    edge = _parent_edge(kind, f"p:{kind.parent_label}", f"c:{kind.label}")
+    assert kind.parent is not None
+    edge = _parent_edge(kind, f"p:{kind.parent.label}", f"c:{kind.label}")
     return (
         f"MATCH {edge} WHERE p.id IN $ids AND c.tenantId = $tenantId "
         "RETURN c.id AS id, c.externalId AS externalId"
     )
 
 
+LOCK_NODE = {
+    label: _match_node(label) + f"REMOVE n.{LOCK} RETURN n.id AS id" for label in NODE_KINDS
+}
 NODE_STATE = {
     label: _match_node(label) + f"RETURN properties(n) AS n, {_account_of('n', label)} AS accountId"
     for label in NODE_KINDS
@@ -281,10 +133,7 @@ EXTERNAL_ID_OWNER = {
     )
     for label in NODE_KINDS
 }
-CHILD_KINDS = {
-    label: [k for k in NODE_KINDS.values() if k.parent_label == label] for label in NODE_KINDS
-}
-CHILDREN = {k.label: _children(k) for k in NODE_KINDS.values() if k.parent_label is not None}
+CHILDREN = {k.label: _children(k) for k in NODE_KINDS.values() if k.parent is not None}
 DELETE_NODES = {
     label: f"MATCH (n:{label}) WHERE n.id IN $ids AND n.tenantId = $tenantId DETACH DELETE n"
     for label in NODE_KINDS
@@ -296,43 +145,53 @@ SET c.oldValue = null, c.newValue = null
 """
 
 
-def _ends(rel: RelKind, clause: str) -> str:
+def _lock_ends(kind: RelationshipKind) -> str:
     return (
-        f"{clause} (a:{rel.source} {{id: $source}}) WHERE a.tenantId = $tenantId "
-        f"{clause} (b:{rel.target} {{id: $target}}) WHERE b.tenantId = $tenantId "
+        f"OPTIONAL MATCH (a:{kind.source} {{id: $source}}) WHERE a.tenantId = $tenantId "
+        f"OPTIONAL MATCH (b:{kind.target} {{id: $target}}) WHERE b.tenantId = $tenantId "
+        f"REMOVE a.{LOCK}, b.{LOCK} RETURN a.id AS source, b.id AS target"
     )
 
 
-def _relationship_state(rel: RelKind) -> str:
-    return _ends(rel, "OPTIONAL MATCH") + (
-        f"OPTIONAL MATCH (a)-[r:{rel.type}]->(b) "
-        "RETURN a.id AS source, b.id AS target, properties(r) AS props, "
-        f"{_account_of('a', rel.source)} AS sourceAccount, "
-        f"{_account_of('b', rel.target)} AS targetAccount LIMIT 1"
+def _relationship_state(kind: RelationshipKind) -> str:
+    elsewhere = (
+        f"[(a)-[:{kind.type}]->(x) WHERE x <> b | x.id][0]" if kind.one_per_source else "null"
+    )
+    return (
+        f"MATCH (a:{kind.source} {{id: $source}}) WHERE a.tenantId = $tenantId "
+        f"MATCH (b:{kind.target} {{id: $target}}) WHERE b.tenantId = $tenantId "
+        f"OPTIONAL MATCH (a)-[r:{kind.type}]->(b) "
+        f"RETURN properties(r) AS props, {elsewhere} AS elsewhere, "
+        f"{_account_of('a', kind.source)} AS sourceAccount, "
+        f"{_account_of('b', kind.target)} AS targetAccount LIMIT 1"
     )
 
 
-def _match_relationship(rel: RelKind) -> str:
+def _match_relationship(kind: RelationshipKind) -> str:
     return (
-        f"MATCH (a:{rel.source} {{id: $source}})-[r:{rel.type}]->(b:{rel.target} {{id: $target}}) "
+        f"MATCH (a:{kind.source} {{id: $source}})-[r:{kind.type}]->"
+        f"(b:{kind.target} {{id: $target}}) "
         "WHERE a.tenantId = $tenantId AND b.tenantId = $tenantId "
     )
 
 
-RELATIONSHIP_STATE = {n: _relationship_state(k.rel) for n, k in RELATIONSHIP_KINDS.items()}
-# MERGE, not CREATE: it locks both ends, so two racing creates cannot make a duplicate.
-CREATE_RELATIONSHIP = {
-    n: _ends(k.rel, "MATCH")
-    + f"MERGE (a)-[r:{k.rel.type}]->(b) ON CREATE SET r = $props RETURN properties(r) AS props"
-    for n, k in RELATIONSHIP_KINDS.items()
-}
+def _create_relationship(kind: RelationshipKind) -> str:
+    return (
+        f"MATCH (a:{kind.source} {{id: $source}}) WHERE a.tenantId = $tenantId "
+        f"MATCH (b:{kind.target} {{id: $target}}) WHERE b.tenantId = $tenantId "
+        f"CREATE (a)-[r:{kind.type}]->(b) SET r = $props RETURN properties(r) AS props"
+    )
+
+
+_KINDS = RELATIONSHIP_KINDS.values()
+LOCK_ENDS = {k.name: _lock_ends(k) for k in _KINDS}
+RELATIONSHIP_STATE = {k.name: _relationship_state(k) for k in _KINDS}
+CREATE_RELATIONSHIP = {k.name: _create_relationship(k) for k in _KINDS}
 UPDATE_RELATIONSHIP = {
-    n: _match_relationship(k.rel) + "SET r += $changes RETURN properties(r) AS props"
-    for n, k in RELATIONSHIP_KINDS.items()
+    k.name: _match_relationship(k) + "SET r += $changes RETURN properties(r) AS props"
+    for k in _KINDS
 }
-DELETE_RELATIONSHIP = {
-    n: _match_relationship(k.rel) + "DELETE r" for n, k in RELATIONSHIP_KINDS.items()
-}
+DELETE_RELATIONSHIP = {k.name: _match_relationship(k) + "DELETE r" for k in _KINDS}
 
 
 # --- transactions ---------------------------------------------------------------------
@@ -344,51 +203,114 @@ async def _single(tx: AsyncManagedTransaction, query: str, **params: Any) -> dic
     return None if record is None else dict(record)
 
 
+def _today(now: str) -> str:
+    return now[:10]
+
+
+def next_version(now: str, previous: str | None) -> str:
+    """``now``, or just after ``previous`` when the clock has not moved past it: a record's
+    ``updatedAt`` strictly increases, so it identifies the version a client read."""
+    if previous is None or now > previous:
+        return now
+    try:
+        later = datetime.fromisoformat(previous) + timedelta(microseconds=1)
+    except ValueError:
+        return now
+    return later.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _refuse_stale(
+    kind_name: str, key: str, stored: Mapping[str, Any], expected: str | None
+) -> None:
+    """The optimistic-concurrency check: the record must be the version the caller read."""
+    if expected is None:
+        return
+    current = stored.get("updatedAt")
+    if current != expected:
+        who = stored.get("updatedBy") or "someone"
+        raise Conflict(
+            f"{kind_name} '{key}' changed since you read it (now updated at {current} by "
+            f"{who}); reload it and apply your change again"
+        )
+
+
+def _asked(changed: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
+    """The changes the caller asked for: the audit trail records those, not the stamps and
+    defaults the server adds (``verifiedAt``, ``stanceUpdatedAt``)."""
+    return {k: v for k, v in changed.items() if k in given}
+
+
 def _changes(
-    kind: str, entity_id: str, action: str, account_id: str | None,
-    old: Mapping[str, Any], new: Mapping[str, Any], evidence: Mapping[str, Any] | None = None,
+    kind: Kind,
+    entity_id: str,
+    action: str,
+    account_id: str | None,
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    evidence: Mapping[str, Any] | None = None,
 ) -> list[ChangeRecord]:
-    """One record per field in ``new``; a record without a field if there is none."""
+    """One record per field in ``new``; a record without a field if there is none. A value
+    stored as none because it is the default is recorded as that default (UNKNOWN, 1.0)."""
     evidence = evidence or {}
+
+    def shown(name: str, value: Any) -> Any:
+        p = kind.by_name.get(name)
+        return p.default_value("") if value is None and p is not None else value
+
     return [
-        ChangeRecord(kind, entity_id, action, account_id, name, old.get(name), value,
-                     evidence.get(name))
+        ChangeRecord(
+            kind.name,
+            entity_id,
+            action,
+            account_id,
+            name,
+            shown(name, old.get(name)),
+            shown(name, value),
+            evidence.get(name),
+        )
         for name, value in new.items()
-    ] or [ChangeRecord(kind, entity_id, action, account_id)]
+    ] or [ChangeRecord(kind.name, entity_id, action, account_id)]
 
 
 async def _audit(
-    tx: AsyncManagedTransaction, principal: Principal, changes: list[ChangeRecord],
+    tx: AsyncManagedTransaction,
+    principal: Principal,
+    changes: list[ChangeRecord],
     reason: str | None,
 ) -> None:
     await record_changes(tx, principal.tenant_id, principal.actor, changes, reason)
 
 
-def _problems(
-    specs: tuple[PropertySpec, ...], values: Mapping[str, Any], reason: str | None, *,
-    creating: bool,
-) -> ProblemCollector:
-    """The problems of a mutation's values and reason that need no database to see."""
-    problems = ProblemCollector()
-    check_properties(specs, values, INPUT, problems, creating=creating)
-    _check_reason(reason, problems)
-    return problems
+def _deleted_meanwhile(error: Neo4jError) -> bool:
+    """A record deleted by a transaction that held its lock while this one waited."""
+    return error.code == "Neo.ClientError.Statement.EntityNotFound"
 
 
-# --- nodes ----------------------------------------------------------------------------
-
-
-async def _node_state(
-    tx: AsyncManagedTransaction, principal: Principal, label: str, node_id: str,
+async def _lock_node(
+    tx: AsyncManagedTransaction, principal: Principal, label: str, node_id: str
 ) -> tuple[dict[str, Any], str | None]:
-    record = await _single(tx, NODE_STATE[label], id=node_id, tenantId=principal.tenant_id)
+    """Take the node's write lock, then read it: NotFound if it is not (or no longer) there."""
+    try:
+        locked = await _single(tx, LOCK_NODE[label], id=node_id, tenantId=principal.tenant_id)
+    except Neo4jError as error:
+        if _deleted_meanwhile(error):
+            raise NotFound(label, node_id) from None
+        raise
+    record = (
+        None
+        if locked is None
+        else await _single(tx, NODE_STATE[label], id=node_id, tenantId=principal.tenant_id)
+    )
     if record is None:
         raise NotFound(label, node_id)
     return record["n"], record["accountId"]
 
 
 async def _refuse_taken_external_id(
-    tx: AsyncManagedTransaction, principal: Principal, label: str, external_id: str | None,
+    tx: AsyncManagedTransaction,
+    principal: Principal,
+    label: str,
+    external_id: str | None,
     node_id: str,
 ) -> None:
     if external_id is None:
@@ -400,71 +322,132 @@ async def _refuse_taken_external_id(
         raise Conflict(f"another {label} already has externalId '{external_id}'")
 
 
+def _static_problems(
+    kind: NodeKind | RelationshipKind,
+    values: Mapping[str, Any],
+    reason: str | None,
+    *,
+    creating: bool,
+) -> ProblemCollector:
+    """The problems of a mutation's values and reason that need no database to see."""
+    problems = ProblemCollector()
+    check_values(kind, values, INPUT, problems, creating=creating)
+    check_reason(reason, problems)
+    return problems
+
+
+# --- nodes ----------------------------------------------------------------------------
+
+
 async def create_node(
-    database: Database, principal: Principal, kind: NodeKind, values: Mapping[str, Any],
-    parent_id: str | None = None, reason: str | None = None,
-) -> Node:
-    """Create a node of ``kind`` (under ``parent_id`` for a child kind); ``None`` means unset."""
+    database: Database,
+    principal: Principal,
+    record: type[N],
+    values: Mapping[str, Any],
+    parent_id: str | None = None,
+    reason: str | None = None,
+) -> N:
+    """Create a node of ``record``'s kind (under ``parent_id`` for a child kind); ``values``
+    are stored names to stored values, ``None`` meaning unset."""
+    kind = record.KIND
     given = {k: v for k, v in values.items() if v is not None}
-    problems = _problems(_node_specs(kind), given, reason, creating=True)
-    if kind.parent_label is not None and parent_id is None:
-        problems.add(f"{INPUT}.{parent_arg(kind)}", "is required")
-    problems.raise_if_any()
+    problems = _static_problems(kind, given, reason, creating=True)
+    if kind.parent is not None and parent_id is None:
+        problems.add(f"{INPUT}.{kind.parent.arg}", "is required")
     node_id, now = new_id(kind.label), now_iso()
-    props = {
-        **given, "id": node_id, "tenantId": principal.tenant_id, "createdAt": now,
-        "updatedAt": now, "updatedBy": principal.actor,
+    props = written_values(kind, None, given, now=now, today=_today(now))
+    if not problems.problems:  # the rules across properties hold of well-formed values only
+        check_rules(kind, props, INPUT, problems)
+    problems.raise_if_any()
+    props |= {
+        "id": node_id,
+        "tenantId": principal.tenant_id,
+        "createdAt": now,
+        "updatedAt": now,
+        "updatedBy": principal.actor,
     }
 
-    async def work(tx: AsyncManagedTransaction) -> Node:
-        await _refuse_taken_external_id(tx, principal, kind.label, given.get("externalId"), node_id)
-        record = await _single(
-            tx, CREATE_NODE[kind.label], props=props, parentId=parent_id,
+    async def work(tx: AsyncManagedTransaction) -> N:
+        await _refuse_taken_external_id(
+            tx, principal, kind.label, given.get(EXTERNAL_ID_FIELD), node_id
+        )
+        created = await _single(
+            tx,
+            CREATE_NODE[kind.label],
+            props=props,
+            parentId=parent_id,
             tenantId=principal.tenant_id,
         )
-        if record is None:  # only a child kind, whose parent was not found, creates nothing
-            raise NotFound(str(kind.parent_label), str(parent_id))
+        if created is None:  # only a child kind, whose parent was not found, creates nothing
+            assert kind.parent is not None
+            raise NotFound(kind.parent.label, str(parent_id))
         await _audit(
-            tx, principal,
-            _changes(kind.label, node_id, "CREATE", record["accountId"], {}, given), reason,
+            tx,
+            principal,
+            _changes(kind, node_id, "CREATE", created["accountId"], {}, given),
+            reason,
         )
-        return Node.from_record(kind.label, record["n"])
+        return record.from_stored(created["n"])
 
     return await database.write(work)
 
 
 async def update_node(
-    database: Database, principal: Principal, kind: NodeKind, node_id: str,
-    values: Mapping[str, Any], reason: str | None = None,
-) -> Node:
-    """Set the properties in ``values`` (``None`` clears one); unchanged values are no change."""
-    _problems(_node_specs(kind), values, reason, creating=False).raise_if_any()
+    database: Database,
+    principal: Principal,
+    record: type[N],
+    node_id: str,
+    values: Mapping[str, Any],
+    reason: str | None = None,
+    expected_updated_at: str | None = None,
+) -> N:
+    """Set the properties in ``values`` (``None`` clears one); unchanged values are no change.
 
-    async def work(tx: AsyncManagedTransaction) -> Node:
-        old, account_id = await _node_state(tx, principal, kind.label, node_id)
-        changed = {k: v for k, v in values.items() if old.get(k) != v}
+    Raises:
+        Conflict: ``expected_updated_at`` is not the stored ``updatedAt`` (someone else
+            changed the record since the caller read it), or the externalId is taken.
+    """
+    kind = record.KIND
+    _static_problems(kind, values, reason, creating=False).raise_if_any()
+
+    async def work(tx: AsyncManagedTransaction) -> N:
+        old, account_id = await _lock_node(tx, principal, kind.label, node_id)
+        _refuse_stale(kind.label, node_id, old, expected_updated_at)
+        now = now_iso()
+        changed = written_values(kind, old, values, now=now, today=_today(now))
         if not changed:
-            return Node.from_record(kind.label, old)
+            return record.from_stored(old)
+        problems = ProblemCollector()
+        check_rules(kind, {**old, **changed}, INPUT, problems)
+        problems.raise_if_any()
         await _refuse_taken_external_id(
-            tx, principal, kind.label, changed.get("externalId"), node_id
+            tx, principal, kind.label, changed.get(EXTERNAL_ID_FIELD), node_id
         )
-        stamp = {"updatedAt": now_iso(), "updatedBy": principal.actor}
-        record = await _single(
-            tx, UPDATE_NODE[kind.label], id=node_id, tenantId=principal.tenant_id,
+        stamp = {"updatedAt": next_version(now, old.get("updatedAt")), "updatedBy": principal.actor}
+        updated = await _single(
+            tx,
+            UPDATE_NODE[kind.label],
+            id=node_id,
+            tenantId=principal.tenant_id,
             changes={**changed, **stamp},
         )
-        assert record is not None  # matched a moment ago in this transaction
+        assert updated is not None  # locked a moment ago in this transaction
         await _audit(
-            tx, principal, _changes(kind.label, node_id, "UPDATE", account_id, old, changed),
+            tx,
+            principal,
+            _changes(kind, node_id, "UPDATE", account_id, old, _asked(changed, values)),
             reason,
         )
-        return Node.from_record(kind.label, record["n"])
+        return record.from_stored(updated["n"])
 
     return await database.write(work)
 
 
 async def _descendants(
-    tx: AsyncManagedTransaction, principal: Principal, label: str, ids: list[str],
+    tx: AsyncManagedTransaction,
+    principal: Principal,
+    label: str,
+    ids: list[str],
 ) -> list[tuple[str, str, str | None]]:
     """(label, id, externalId) of every node that lives under ``ids`` (deleted with them)."""
     found: list[tuple[str, str, str | None]] = []
@@ -478,37 +461,47 @@ async def _descendants(
 
 
 async def delete_node(
-    database: Database, principal: Principal, kind: NodeKind, node_id: str,
+    database: Database,
+    principal: Principal,
+    record: type[N],
+    node_id: str,
     reason: str | None = None,
-) -> Node:
+    expected_updated_at: str | None = None,
+) -> N:
     """Delete a node with its relationships and the nodes under it; returns it as it was.
 
     The audit trail keeps a DELETE record per deleted node naming only its id and externalId,
-    and personal fields (``PropertySpec.personal``) are erased from the deleted nodes' earlier
-    records, so a deleted person's name, title or email survives nowhere.
+    and personal properties are erased from the deleted nodes' earlier records, so a deleted
+    person's name, title or e-mail survives nowhere.
     """
-    _problems((), {}, reason, creating=False).raise_if_any()
+    kind = record.KIND
+    problems = ProblemCollector()
+    check_reason(reason, problems)
+    problems.raise_if_any()
 
-    async def work(tx: AsyncManagedTransaction) -> Node:
-        old, account_id = await _node_state(tx, principal, kind.label, node_id)
-        doomed = [(kind.label, node_id, old.get("externalId"))]
+    async def work(tx: AsyncManagedTransaction) -> N:
+        old, account_id = await _lock_node(tx, principal, kind.label, node_id)
+        _refuse_stale(kind.label, node_id, old, expected_updated_at)
+        doomed = [(kind.label, node_id, old.get(EXTERNAL_ID_FIELD))]
         doomed += await _descendants(tx, principal, kind.label, [node_id])
         for label, doomed_kind in NODE_KINDS.items():
             ids = [i for lbl, i, _ in doomed if lbl == label]
             if not ids:
                 continue
             await tx.run(DELETE_NODES[label], ids=ids, tenantId=principal.tenant_id)
-            personal = [p.name for p in doomed_kind.properties if p.personal]
-            if personal:
+            if doomed_kind.personal:
                 await tx.run(
-                    SCRUB_PERSONAL, ids=ids, fields=personal, tenantId=principal.tenant_id
+                    SCRUB_PERSONAL,
+                    ids=ids,
+                    fields=list(doomed_kind.personal),
+                    tenantId=principal.tenant_id,
                 )
         changes = [
             ChangeRecord(label, i, "DELETE", account_id, old_value={"externalId": external_id})
             for label, i, external_id in doomed
         ]
         await _audit(tx, principal, changes, reason)
-        return Node.from_record(kind.label, old)
+        return record.from_stored(old)
 
     return await database.write(work)
 
@@ -516,49 +509,51 @@ async def delete_node(
 # --- relationships --------------------------------------------------------------------
 
 
-async def _relationship(
-    tx: AsyncManagedTransaction, principal: Principal, kind: RelationshipKind, source: str,
+async def _lock_relationship(
+    tx: AsyncManagedTransaction,
+    principal: Principal,
+    kind: RelationshipKind,
+    source: str,
     target: str,
 ) -> dict[str, Any]:
-    """Both ends (NotFound if either is missing), the relationship's properties and accounts."""
-    record = await _single(
-        tx, RELATIONSHIP_STATE[kind.name], source=source, target=target,
-        tenantId=principal.tenant_id,
-    )
-    assert record is not None  # OPTIONAL MATCH always answers one row
-    if record["source"] is None:
-        raise NotFound(kind.rel.source, source)
-    if record["target"] is None:
-        raise NotFound(kind.rel.target, target)
-    return record
-
-
-def _stamped(
-    kind: RelationshipKind, given: Mapping[str, Any], changed: Mapping[str, Any]
-) -> dict[str, Any]:
-    """The timestamp ``kind.stamp`` names, when its field changes and no time was given."""
-    if kind.stamp is None:
-        return {}
-    field, stamp = kind.stamp
-    return {stamp: now_iso()} if field in changed and stamp not in given else {}
-
-
-def _evidence(kind: RelationshipKind, given: Mapping[str, Any]) -> dict[str, Any]:
-    return {} if kind.evidence is None else {kind.evidence[0]: given.get(kind.evidence[1])}
+    """Take both ends' write locks (NotFound if either is missing), then read the
+    relationship's properties, the accounts of both ends and any other of its kind the
+    source has (for one-per-source kinds)."""
+    params = {"source": source, "target": target, "tenantId": principal.tenant_id}
+    try:
+        ends = await _single(tx, LOCK_ENDS[kind.name], **params)
+    except Neo4jError as error:
+        if _deleted_meanwhile(error):
+            raise NotFound(kind.name, relationship_key(source, target)) from None
+        raise
+    assert ends is not None  # OPTIONAL MATCH always answers one row
+    if ends["source"] is None:
+        raise NotFound(kind.source, source)
+    if ends["target"] is None:
+        raise NotFound(kind.target, target)
+    state = await _single(tx, RELATIONSHIP_STATE[kind.name], **params)
+    assert state is not None  # both ends are locked by this transaction
+    return state
 
 
 async def create_relationship(
-    database: Database, principal: Principal, kind: RelationshipKind, source: str, target: str,
-    values: Mapping[str, Any], reason: str | None = None,
-) -> Edge:
+    database: Database,
+    principal: Principal,
+    record: type[E],
+    source: str,
+    target: str,
+    values: Mapping[str, Any],
+    reason: str | None = None,
+) -> E:
     """Create the relationship ``source -> target``; an existing one is a Conflict."""
+    kind = record.KIND
     given = {k: v for k, v in values.items() if v is not None}
-    static = _problems(kind.properties, given, reason, creating=True)
+    static = _static_problems(kind, given, reason, creating=True)
     if kind.distinct_ends and source == target:
         static.add(f"{INPUT}.{kind.target_arg}", f"must differ from {kind.source_arg}")
 
-    async def work(tx: AsyncManagedTransaction) -> Edge:
-        state = await _relationship(tx, principal, kind, source, target)
+    async def work(tx: AsyncManagedTransaction) -> E:
+        state = await _lock_relationship(tx, principal, kind, source, target)
         # reported with the others, so the caller sees every problem at once
         problems = ProblemCollector(list(static.problems))
         account_id = state["sourceAccount"]
@@ -572,71 +567,118 @@ async def create_relationship(
             raise Conflict(
                 f"{kind.name} from '{source}' to '{target}' already exists; update it instead"
             )
-        record = await _single(
-            tx, CREATE_RELATIONSHIP[kind.name], source=source, target=target,
-            props={**given, **_stamped(kind, given, given)}, tenantId=principal.tenant_id,
+        if kind.one_per_source and state["elsewhere"] is not None:
+            raise Conflict(
+                f"'{source}' already has a {kind.name} (to '{state['elsewhere']}'); delete "
+                "that one first"
+            )
+        now = now_iso()
+        props = written_values(kind, None, given, now=now, today=_today(now))
+        props |= {"updatedAt": now, "updatedBy": principal.actor}
+        created = await _single(
+            tx,
+            CREATE_RELATIONSHIP[kind.name],
+            source=source,
+            target=target,
+            props=props,
+            tenantId=principal.tenant_id,
         )
-        assert record is not None  # both ends were found a moment ago in this transaction
+        assert created is not None  # both ends are locked by this transaction
         key = relationship_key(source, target)
         await _audit(
-            tx, principal,
-            _changes(kind.name, key, "CREATE", account_id, {}, given, _evidence(kind, given)),
+            tx,
+            principal,
+            _changes(kind, key, "CREATE", account_id, {}, given, _evidence(kind, given)),
             reason,
         )
-        return Edge(kind.rel.type, source, target, dict(record["props"]))
+        return record.from_stored(created["props"], source_id=source, target_id=target)
 
     return await database.write(work)
 
 
-async def update_relationship(
-    database: Database, principal: Principal, kind: RelationshipKind, source: str, target: str,
-    values: Mapping[str, Any], reason: str | None = None,
-) -> Edge:
-    """Set the properties in ``values`` on ``source -> target`` (NotFound if there is none)."""
-    _problems(kind.properties, values, reason, creating=False).raise_if_any()
+def _evidence(kind: RelationshipKind, given: Mapping[str, Any]) -> dict[str, Any]:
+    return {} if kind.evidence is None else {kind.evidence[0]: given.get(kind.evidence[1])}
 
-    async def work(tx: AsyncManagedTransaction) -> Edge:
-        state = await _relationship(tx, principal, kind, source, target)
+
+async def update_relationship(
+    database: Database,
+    principal: Principal,
+    record: type[E],
+    source: str,
+    target: str,
+    values: Mapping[str, Any],
+    reason: str | None = None,
+    expected_updated_at: str | None = None,
+) -> E:
+    """Set the properties in ``values`` on ``source -> target`` (NotFound if there is none)."""
+    kind = record.KIND
+    _static_problems(kind, values, reason, creating=False).raise_if_any()
+
+    async def work(tx: AsyncManagedTransaction) -> E:
+        state = await _lock_relationship(tx, principal, kind, source, target)
         old = state["props"]
         key = relationship_key(source, target)
         if old is None:
             raise NotFound(kind.name, key)
-        changed = {k: v for k, v in values.items() if old.get(k) != v}
+        _refuse_stale(kind.name, key, old, expected_updated_at)
+        now = now_iso()
+        changed = written_values(kind, old, values, now=now, today=_today(now))
         if not changed:
-            return Edge(kind.rel.type, source, target, dict(old))
-        record = await _single(
-            tx, UPDATE_RELATIONSHIP[kind.name], source=source, target=target,
-            changes={**changed, **_stamped(kind, values, changed)}, tenantId=principal.tenant_id,
+            return record.from_stored(old, source_id=source, target_id=target)
+        stamp = {"updatedAt": next_version(now, old.get("updatedAt")), "updatedBy": principal.actor}
+        updated = await _single(
+            tx,
+            UPDATE_RELATIONSHIP[kind.name],
+            source=source,
+            target=target,
+            changes={**changed, **stamp},
+            tenantId=principal.tenant_id,
         )
-        assert record is not None  # matched a moment ago in this transaction
+        assert updated is not None  # locked a moment ago in this transaction
         changes = _changes(
-            kind.name, key, "UPDATE", state["sourceAccount"], old, changed,
+            kind,
+            key,
+            "UPDATE",
+            state["sourceAccount"],
+            old,
+            _asked(changed, values),
             _evidence(kind, values),
         )
         await _audit(tx, principal, changes, reason)
-        return Edge(kind.rel.type, source, target, dict(record["props"]))
+        return record.from_stored(updated["props"], source_id=source, target_id=target)
 
     return await database.write(work)
 
 
 async def delete_relationship(
-    database: Database, principal: Principal, kind: RelationshipKind, source: str, target: str,
+    database: Database,
+    principal: Principal,
+    record: type[E],
+    source: str,
+    target: str,
     reason: str | None = None,
-) -> Edge:
+    expected_updated_at: str | None = None,
+) -> E:
     """Delete ``source -> target`` (NotFound if there is none); returns it as it was."""
-    _problems((), {}, reason, creating=False).raise_if_any()
+    kind = record.KIND
+    problems = ProblemCollector()
+    check_reason(reason, problems)
+    problems.raise_if_any()
 
-    async def work(tx: AsyncManagedTransaction) -> Edge:
-        state = await _relationship(tx, principal, kind, source, target)
+    async def work(tx: AsyncManagedTransaction) -> E:
+        state = await _lock_relationship(tx, principal, kind, source, target)
         key = relationship_key(source, target)
         if state["props"] is None:
             raise NotFound(kind.name, key)
+        _refuse_stale(kind.name, key, state["props"], expected_updated_at)
         await tx.run(
-            DELETE_RELATIONSHIP[kind.name], source=source, target=target,
+            DELETE_RELATIONSHIP[kind.name],
+            source=source,
+            target=target,
             tenantId=principal.tenant_id,
         )
         changes = [ChangeRecord(kind.name, key, "DELETE", state["sourceAccount"])]
         await _audit(tx, principal, changes, reason)
-        return Edge(kind.rel.type, source, target, dict(state["props"]))
+        return record.from_stored(state["props"], source_id=source, target_id=target)
 
     return await database.write(work)

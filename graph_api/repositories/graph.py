@@ -1,8 +1,8 @@
 """Reads of the map, batched for DataLoaders: nodes by key, edges by endpoint, child pages.
 
-Labels and relationship types are never caller input: queries are built once, at import
-time, from the fixed tables in ``graph_api.domain.models`` and below; every value is a
-parameter. Every query filters by the caller's tenant.
+Every read answers typed records (:mod:`graph_api.domain.kinds`). Labels and relationship
+types are never caller input: queries are built once, at import time, from the declarations;
+every value is a parameter and every query filters by the caller's tenant.
 """
 
 from __future__ import annotations
@@ -15,42 +15,32 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from graph_api.db.driver import Database
-from graph_api.domain.models import NODE_KINDS, Edge, Node
+from graph_api.domain.kinds import (
+    NODE_KINDS,
+    RELATIONSHIPS_BY_TYPE,
+    STRUCTURAL_TYPES,
+    Argument,
+    Concern,
+    Node,
+    Relationship,
+)
 
 
 @dataclass(frozen=True)
-class RelKind:
-    """A relationship type and the labels it joins (source)-[type]->(target)."""
+class Link:
+    """A relationship without properties of its own: a child's tie to its parent."""
 
-    type: str
-    source: str
-    target: str
-    properties: tuple[str, ...]
+    rel_type: str
+    source_id: str
+    target_id: str
 
 
-REL_KINDS: dict[str, RelKind] = {
-    r.type: r
-    for r in (
-        RelKind("WORKS_AT", "Stakeholder", "Account", ()),
-        RelKind("HAS_OPPORTUNITY", "Account", "Opportunity", ()),
-        RelKind("REPORTS_TO", "Stakeholder", "Stakeholder", ()),
-        RelKind("INFLUENCES", "Stakeholder", "Stakeholder", ("strength", "topics", "evidence")),
-        RelKind("CONFLICTS_WITH", "Stakeholder", "Stakeholder", ("strength", "evidence")),
-        RelKind(
-            "SITS_ON",
-            "Stakeholder",
-            "Opportunity",
-            ("role", "stance", "veto", "voteWeight", "stanceEvidence", "stanceUpdatedAt"),
-        ),
-        RelKind("CONSIDERS", "Opportunity", "Alternative", ()),
-        RelKind("ADVOCATES_FOR", "Stakeholder", "Alternative", ("strength", "evidence")),
-        RelKind("CARES_ABOUT", "Stakeholder", "Concern", ("weight",)),
-        RelKind("ADDRESSES", "Argument", "Concern", ("fit",)),
-        RelKind("CITES", "Argument", "Account", ()),
-        RelKind("COACHED_ON", "Stakeholder", "Argument", ("readiness", "at")),
-        RelKind("HEARD", "Stakeholder", "Argument", ("reception", "at")),
-    )
+Edge = Relationship | Link
+ENDS: dict[str, tuple[str, str]] = {
+    **STRUCTURAL_TYPES,
+    **{t: (k.source, k.target) for t, k in RELATIONSHIPS_BY_TYPE.items()},
 }
+"""Every relationship type: (source label, target label)."""
 
 
 def _nodes_by(label: str, key: str) -> str:
@@ -62,10 +52,11 @@ def _nodes_by(label: str, key: str) -> str:
     )
 
 
-def _edges(rel: RelKind, outgoing: bool) -> str:
+def _edges(rel_type: str, outgoing: bool) -> str:
+    source, target = ENDS[rel_type]
     anchor = "a" if outgoing else "b"
     return (
-        f"MATCH (a:{rel.source})-[r:{rel.type}]->(b:{rel.target}) "
+        f"MATCH (a:{source})-[r:{rel_type}]->(b:{target}) "
         f"WHERE {anchor}.id IN $ids AND a.tenantId = $tenantId AND b.tenantId = $tenantId "
         "RETURN a.id AS source, b.id AS target, properties(r) AS props "
         "ORDER BY source, target"
@@ -74,8 +65,8 @@ def _edges(rel: RelKind, outgoing: bool) -> str:
 
 NODES_BY_ID = {label: _nodes_by(label, "id") for label in NODE_KINDS}
 NODES_BY_EXTERNAL_ID = {label: _nodes_by(label, "externalId") for label in NODE_KINDS}
-EDGES_OUT = {t: _edges(r, outgoing=True) for t, r in REL_KINDS.items()}
-EDGES_IN = {t: _edges(r, outgoing=False) for t, r in REL_KINDS.items()}
+EDGES_OUT = {t: _edges(t, outgoing=True) for t in ENDS}
+EDGES_IN = {t: _edges(t, outgoing=False) for t in ENDS}
 
 LIST_ACCOUNTS = """
 MATCH (n:Account)
@@ -115,8 +106,11 @@ def _child_page(parent: str, rel: str, child: str, child_points_to_parent: bool)
 
 
 CHILD_PAGES = {
-    ("Account", "Stakeholder"): _child_page("Account", "WORKS_AT", "Stakeholder", True),
-    ("Account", "Opportunity"): _child_page("Account", "HAS_OPPORTUNITY", "Opportunity", False),
+    (kind.parent.label, label): _child_page(
+        kind.parent.label, kind.parent.rel_type, label, kind.parent.child_points_to_parent
+    )
+    for label, kind in NODE_KINDS.items()
+    if kind.parent is not None
 }
 
 
@@ -129,8 +123,16 @@ class Page:
     offset: int
 
 
-def _node(label: str, props: dict[str, Any]) -> Node:
-    return Node.from_record(label, props)
+def node_of(label: str, props: dict[str, Any]) -> Node:
+    """The typed record of a stored node of ``label``."""
+    return NODE_KINDS[label].record.from_stored(props)  # type: ignore[return-value]
+
+
+def edge_of(rel_type: str, source: str, target: str, props: dict[str, Any]) -> Edge:
+    kind = RELATIONSHIPS_BY_TYPE.get(rel_type)
+    if kind is None:
+        return Link(rel_type, source, target)
+    return kind.record.from_stored(props, source_id=source, target_id=target)  # type: ignore[return-value]
 
 
 async def nodes_by_keys(
@@ -146,7 +148,7 @@ async def nodes_by_keys(
 
     async def work(tx: AsyncManagedTransaction) -> dict[str, Node]:
         result = await tx.run(query, keys=wanted, tenantId=tenant_id)
-        found = [_node(label, record["n"]) async for record in result]
+        found = [node_of(label, record["n"]) async for record in result]
         return {(n.id if key == "id" else n.external_id or ""): n for n in found}
 
     return await database.read(work)
@@ -167,8 +169,8 @@ async def edges_of(
         result = await tx.run(query, ids=wanted, tenantId=tenant_id)
         grouped: dict[str, list[Edge]] = defaultdict(list)
         async for r in result:
-            edge = Edge(rel_type, r["source"], r["target"], dict(r["props"]))
-            grouped[edge.source if outgoing else edge.target].append(edge)
+            edge = edge_of(rel_type, r["source"], r["target"], r["props"])
+            grouped[edge.source_id if outgoing else edge.target_id].append(edge)
         return grouped
 
     return await database.read(work)
@@ -189,7 +191,7 @@ async def child_pages(
     async def work(tx: AsyncManagedTransaction) -> dict[str, Page]:
         result = await tx.run(query, ids=wanted, tenantId=tenant_id, offset=offset, limit=limit)
         return {
-            r["pid"]: Page([_node(child, p) for p in r["page"]], r["total"], offset)
+            r["pid"]: Page([node_of(child, p) for p in r["page"]], r["total"], offset)
             async for r in result
         }
 
@@ -225,20 +227,23 @@ async def list_accounts(
         record = await result.single()
         if record is None:
             return Page([], 0, offset)
-        return Page([_node("Account", p) for p in record["page"]], record["total"], offset)
+        return Page([node_of("Account", p) for p in record["page"]], record["total"], offset)
 
     return await database.read(work)
 
 
-async def playbook(database: Database, tenant_id: str) -> tuple[list[Node], list[Node]]:
+async def playbook(database: Database, tenant_id: str) -> tuple[list[Concern], list[Argument]]:
     """The tenant's concerns and arguments, each sorted by name."""
 
-    async def work(tx: AsyncManagedTransaction) -> tuple[list[Node], list[Node]]:
+    async def work(tx: AsyncManagedTransaction) -> tuple[list[Concern], list[Argument]]:
         result = await tx.run(LIST_PLAYBOOK, tenantId=tenant_id)
-        concerns: list[Node] = []
-        arguments: list[Node] = []
+        concerns: list[Concern] = []
+        arguments: list[Argument] = []
         async for r in result:
-            (concerns if r["label"] == "Concern" else arguments).append(_node(r["label"], r["n"]))
+            if r["label"] == "Concern":
+                concerns.append(Concern.from_stored(r["n"]))
+            else:
+                arguments.append(Argument.from_stored(r["n"]))
         return concerns, arguments
 
     return await database.read(work)

@@ -25,14 +25,19 @@ from graph_api.repositories.tenants import get_tenant_settings
 pytestmark = pytest.mark.neo4j
 
 KEYS = "{ apiKeys { id role name createdAt lastUsedAt revokedAt } }"
+FAILED = "... on UserError { code message }"
 CREATE = """mutation($role: ApiKeyRole!, $name: String) {
-  createApiKey(role: $role, name: $name) { secret key { id role name } } }"""
-REVOKE = "mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }"
-ROTATE = "mutation($id: ID!) { rotateApiKey(id: $id) { secret key { id role name } } }"
+  createApiKey(role: $role, name: $name) {
+    ... on CreatedApiKey { secret apiKey { id role name } } %s } }""" % FAILED
+REVOKE = """mutation($id: ID!) {
+  revokeApiKey(id: $id) { ... on ApiKey { id revokedAt } %s } }""" % FAILED
+ROTATE = """mutation($id: ID!) {
+  rotateApiKey(id: $id) { ... on CreatedApiKey { secret apiKey { id role name } } %s } }""" % FAILED
 SETTINGS = "{ tenantSettings { maxHops capacityPerChampion topPlaysPerApprover updatedBy } }"
 UPDATE = """mutation($h: Int, $c: Int, $t: Int) {
   updateTenantSettings(maxHops: $h, capacityPerChampion: $c, topPlaysPerApprover: $t) {
-    maxHops capacityPerChampion topPlaysPerApprover updatedBy } }"""
+    ... on TenantSettings { maxHops capacityPerChampion topPlaysPerApprover updatedBy }
+    %s } }""" % FAILED
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -46,7 +51,11 @@ async def keys(make_key: Any) -> dict[str, str]:
 
 
 def code_of(body: dict[str, Any]) -> str:
-    return str(body["errors"][0]["extensions"]["code"])
+    """The error code of a refused query (a GraphQL error) or mutation (a typed error)."""
+    if body.get("errors"):
+        return str(body["errors"][0]["extensions"]["code"])
+    (result,) = body["data"].values()
+    return str(result["code"])
 
 
 def key_id(secret: str) -> str:
@@ -86,9 +95,9 @@ async def test_an_admin_lists_only_its_tenants_keys_with_last_use(
 async def test_create_use_and_revoke_a_key(gql: Any, keys: dict[str, str]) -> None:
     created = (await gql(keys["admin"], CREATE, {"role": "VIEWER", "name": "ci"}))["data"]
     secret = created["createApiKey"]["secret"]
-    assert created["createApiKey"]["key"]["role"] == "VIEWER"
+    assert created["createApiKey"]["apiKey"]["role"] == "VIEWER"
     assert (await gql(secret, "{ playbook { __typename } }"))["data"]["playbook"]
-    new_id = created["createApiKey"]["key"]["id"]
+    new_id = created["createApiKey"]["apiKey"]["id"]
     revoked = await gql(keys["admin"], REVOKE, {"id": new_id})
     assert revoked["data"]["revokeApiKey"]["revokedAt"] is not None
     await gql(secret, "{ playbook { __typename } }", expect_status=401)
@@ -107,8 +116,8 @@ async def test_rotating_a_key_keeps_its_role_and_retires_the_old_secret(
     old = await make_key("admin-a", "editor")
     body = await gql(keys["admin"], ROTATE, {"id": key_id(old)})
     rotated = body["data"]["rotateApiKey"]
-    assert rotated["key"]["role"] == "EDITOR"
-    assert rotated["key"]["id"] != key_id(old)
+    assert rotated["apiKey"]["role"] == "EDITOR"
+    assert rotated["apiKey"]["id"] != key_id(old)
     await gql(old, "{ playbook { __typename } }", expect_status=401)
     assert (await gql(rotated["secret"], "{ playbook { __typename } }"))["data"]
 

@@ -184,7 +184,10 @@ async def test_tenant_settings_are_the_default_options(
 ) -> None:
     admin = await make_key(TENANT, "admin")
     opportunity = await _id(gql, admin, "opportunity", "opp-tessaro-lines")
-    update = "mutation S($h: Int) { updateTenantSettings(maxHops: $h) { maxHops } }"
+    update = (
+        "mutation S($h: Int) { updateTenantSettings(maxHops: $h) {"
+        " ... on TenantSettings { maxHops } } }"
+    )
     assert (await gql(admin, update, {"h": 1}))["data"]["updateTenantSettings"]["maxHops"] == 1
     try:
         one_hop = (await gql(admin, PLAN, {"id": opportunity}))["data"]["coachingPlan"]

@@ -18,7 +18,7 @@ from graph_api.db.driver import Database
 from graph_api.domain.enums import Role
 from graph_api.domain.principal import Principal
 from graph_api.repositories.audit import relationship_key
-from graph_api.repositories.entities import RELATIONSHIP_KINDS
+from graph_api.domain.kinds import RELATIONSHIP_KINDS
 
 pytestmark = pytest.mark.neo4j
 
@@ -248,7 +248,7 @@ async def test_explicit_null_clears_an_optional_field_and_is_refused_for_a_requi
     )
     assert refused["problems"] == [
         {"path": "input.name", "message": "is required and cannot be cleared"},
-        {"path": "input.employees", "message": "must be >= 0"},
+        {"path": "input.employees", "message": "must be between 0 and 100,000,000"},
     ]
     left_out = await api.ok("updateAccount", ACCOUNT_FIELDS, id=account, input={"region": "EMEA"})
     assert left_out["name"] == "Acme"
@@ -439,7 +439,7 @@ async def test_relationship_lifecycle(world: World, case: RelationshipCase) -> N
     api = world.api
     source, target = world[case.source], world[case.target]
     ends = {case.source_arg: source, case.target_arg: target}
-    edge_id = f"{RELATIONSHIP_KINDS[case.kind].rel.type}:{source}:{target}"
+    edge_id = f"{RELATIONSHIP_KINDS[case.kind].type}:{source}:{target}"
     key = relationship_key(source, target)
 
     made = await api.ok(
@@ -541,7 +541,7 @@ async def test_coaching_at_defaults_to_now_and_moves_with_readiness(world: World
         "updateCoaching", "... on Coaching { at }",
         input={**ends, "readiness": 0.9, "at": "2026-01-01T00:00:00Z"},
     )
-    assert given["at"] == "2026-01-01T00:00:00+00:00"
+    assert given["at"] == "2026-01-01T00:00:00.000000+00:00"  # stored in UTC, microseconds
 
 
 # --- validation -----------------------------------------------------------------------
@@ -577,7 +577,7 @@ INVALID: list[tuple[str, str, Inputs, str, str]] = [
     ("vote weight", "createSeat",
      lambda w: {"stakeholderId": w["dana"], "opportunityId": w["opportunity"],
                 "role": "APPROVER", "voteWeight": 0},
-     "input.voteWeight", "must be > 0"),
+     "input.voteWeight", "must be greater than 0"),
     ("threshold 0", "createOpportunity",
      lambda w: {"accountId": w["account"], "name": "X", "threshold": 0}, "input.threshold",
      UNIT_OPEN),
@@ -614,19 +614,19 @@ INVALID: list[tuple[str, str, Inputs, str, str]] = [
      "must be at most 500 characters"),
     ("long talk track", "createArgument",
      lambda w: {"title": "T", "kind": "ROI", "talkTrack": "x" * 10_001}, "input.talkTrack",
-     "must be at most 10000 characters"),
+     "must be at most 10,000 characters"),
     ("long evidence", "createInfluence",
      lambda w: {"fromId": w["dana"], "toId": w["cfo"], "strength": 0.5,
                 "evidence": "x" * 10_001},
-     "input.evidence", "must be at most 10000 characters"),
+     "input.evidence", "must be at most 10,000 characters"),
     ("blank name", "createConcern", lambda w: {"name": "  ", "category": "RISK"}, "input.name",
      "must not be blank"),
     ("negative amount", "createOpportunity",
      lambda w: {"accountId": w["account"], "name": "X", "amount": -5}, "input.amount",
-     "must be >= 0"),
+     "must be between 0 and"),
     ("too many proof points", "createArgument",
      lambda w: {"title": "T", "kind": "ROI", "proofPoints": ["p"] * 101}, "input.proofPoints",
-     "must have at most 100 items"),
+     "has 101 items; the cap is 100"),
 ]
 
 
@@ -655,7 +655,7 @@ async def test_the_bounds_themselves_are_accepted(world: World) -> None:
     await api.ok("createCoaching", input={"stakeholderId": world["dana"],
                                           "argumentId": world["argument"], "readiness": 0})
     await api.ok("createOpportunity", input={"accountId": world["account"], "name": "X",
-                                             "threshold": 1})
+                                             "decisionRule": "THRESHOLD", "threshold": 1})
 
 
 async def test_every_problem_is_reported_at_once(world: World) -> None:

@@ -1,0 +1,1 @@
+"""Coaching: the plan, influence paths and the explorer's account graph."""

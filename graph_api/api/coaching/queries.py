@@ -1,0 +1,223 @@
+"""Root query fields of coaching: ``coachingPlan``, ``influencePaths`` and ``accountGraph``.
+
+Each loads its account's map in one round trip and runs the pure engine through the
+coaching service (:mod:`graph_api.coaching`); stakeholders in the answer are the records of
+that same load (no further queries).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import strawberry
+
+from graph_api import coaching, engine
+from graph_api.api.coaching.types import (
+    AccountGraph,
+    ApproverAssessment,
+    CoachingOptions,
+    CoachingPlan,
+    DevelopCandidate,
+    GraphEdge,
+    GraphNode,
+    InfluencePath,
+    Play,
+    Threat,
+)
+from graph_api.api.context import Info
+from graph_api.domain.kinds import Relationship, Stakeholder
+from graph_api.repositories.subgraph import AccountMap, load_account_map
+
+
+class _Shape:
+    """Turns the engine's ids back into the records of the loaded map."""
+
+    def __init__(self, account_map: AccountMap) -> None:
+        self.people = {p.id: p for p in account_map.people}
+        self.alternatives = {x.id: x for x in account_map.alternatives}
+        self.arguments = {g.argument.id: g.argument for g in account_map.arguments}
+
+    def path(self, ids: Iterable[str]) -> list[Stakeholder]:
+        return [self.people[i] for i in ids]
+
+    def play(self, play: engine.Play) -> Play:
+        return Play(
+            champion=self.people[play.champion_id],
+            argument=self.arguments[play.argument_id],
+            approver=self.people[play.approver_id],
+            action=play.action,
+            path=self.path(play.path),
+            reach=play.reach,
+            fit=play.fit,
+            value=play.value,
+            credibility=play.credibility,
+            readiness=play.readiness,
+            explanation=play.explanation,
+        )
+
+    def assessment(self, a: engine.ApproverAssessment) -> ApproverAssessment:
+        return ApproverAssessment(
+            approver=self.people[a.approver_id],
+            role=a.role,
+            stance=a.stance,
+            status=a.status,
+            approval_probability=a.approval_probability,
+            approval_probability_with_plan=a.approval_probability_with_plan,
+            plays=[self.play(p) for p in a.plays],
+            threats=[
+                Threat(
+                    opponent=self.people[t.opponent_id],
+                    reach=t.reach,
+                    path=self.path(t.path),
+                    alternative=(
+                        None if t.alternative_id is None else self.alternatives[t.alternative_id]
+                    ),
+                )
+                for t in a.threats
+            ],
+            develop_candidates=[
+                DevelopCandidate(
+                    stakeholder=self.people[d.stakeholder_id],
+                    reach=d.reach,
+                    path=self.path(d.path),
+                    reachable_by=self.path(d.reachable_by),
+                )
+                for d in a.develop_candidates
+            ],
+        )
+
+
+def _edge(edge: Relationship, weight: float | None = None, **extra: object) -> GraphEdge:
+    """One explorer edge; its id names the relationship type and both ends."""
+    return GraphEdge(
+        id=strawberry.ID(edge.id),
+        source=strawberry.ID(edge.source_id),
+        target=strawberry.ID(edge.target_id),
+        kind=edge.KIND.type,
+        weight=weight,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def account_graph_of(account_map: AccountMap) -> AccountGraph:
+    """Nodes and edges of the map; seat fields and alternatives when an opportunity is given."""
+    flags = coaching.committee_flags(account_map)
+    seats = {s.source_id: s for s in account_map.seats}
+    nodes: list[GraphNode] = []
+    for person in account_map.people:
+        seat = seats.get(person.id)
+        flag = flags[person.id]
+        nodes.append(
+            GraphNode(
+                id=strawberry.ID(person.id),
+                external_id=person.external_id,
+                kind="Stakeholder",
+                label=person.name,
+                title=person.title,
+                department=person.department,
+                seniority=person.seniority,
+                role=None if seat is None else seat.role,
+                stance=None if seat is None else seat.stance,
+                veto=None if seat is None else seat.veto,
+                vote_weight=None if seat is None else seat.vote_weight,
+                stance_evidence=None if seat is None else seat.stance_evidence,
+                is_approver=flag.is_approver,
+                is_champion=flag.is_champion,
+                is_opponent=flag.is_opponent,
+            )
+        )
+    nodes.extend(
+        GraphNode(
+            id=strawberry.ID(x.id),
+            external_id=x.external_id,
+            kind="Alternative",
+            label=x.name,
+            alternative_kind=x.kind,
+        )
+        for x in account_map.alternatives
+    )
+    edges = [
+        *(_edge(e) for e in account_map.reports_to),
+        *(
+            _edge(e, e.strength, topics=list(e.topics), evidence=e.evidence)
+            for e in account_map.influences
+        ),
+        *(_edge(e, e.strength, evidence=e.evidence) for e in account_map.conflicts),
+        *(_edge(e, e.strength, evidence=e.evidence) for e in account_map.advocacy),
+    ]
+    edges.sort(key=lambda e: str(e.id))
+    return AccountGraph(
+        account=account_map.account, opportunity=account_map.opportunity, nodes=nodes, edges=edges
+    )
+
+
+def plan_of(plan: coaching.Plan) -> CoachingPlan:
+    shape = _Shape(plan.account_map)
+    result = plan.result
+    assert plan.account_map.opportunity is not None  # a plan is of an opportunity
+    return CoachingPlan(
+        opportunity=plan.account_map.opportunity,
+        decision_rule=result.decision_rule,
+        win_probability=result.win_probability,
+        win_probability_with_plan=result.win_probability_with_plan,
+        approvers=[shape.assessment(a) for a in result.approvers],
+        plan=[shape.play(p) for p in result.plan],
+        warnings=list(result.warnings),
+    )
+
+
+@strawberry.type
+class CoachingQuery:
+    @strawberry.field(
+        description="The coaching plan of one opportunity (the model: docs/coaching-model.md)."
+    )
+    async def coaching_plan(
+        self, info: Info, opportunity_id: strawberry.ID, options: CoachingOptions | None = None
+    ) -> CoachingPlan:
+        given = options or CoachingOptions()
+        plan = await coaching.coaching_plan(
+            info.context.database,
+            info.context.tenant_id,
+            str(opportunity_id),
+            given.max_hops,
+            given.capacity_per_champion,
+            given.top_plays_per_approver,
+        )
+        return plan_of(plan)
+
+    @strawberry.field(
+        description="The best simple influence paths between two stakeholders of one account,"
+        " best reach first. With an opportunity, relays are weighed by their seat stance."
+    )
+    async def influence_paths(
+        self,
+        info: Info,
+        from_id: strawberry.ID,
+        to_id: strawberry.ID,
+        max_hops: int = 3,
+        first: int = 5,
+        opportunity_id: strawberry.ID | None = None,
+    ) -> list[InfluencePath]:
+        paths = await coaching.influence_paths(
+            info.context.database,
+            info.context.tenant_id,
+            str(from_id),
+            str(to_id),
+            max_hops,
+            first,
+            None if opportunity_id is None else str(opportunity_id),
+        )
+        shape = _Shape(paths.account_map)
+        return [InfluencePath(path=shape.path(p.path), reach=p.reach) for p in paths.found]
+
+    @strawberry.field(description="An account's map as nodes and edges for a graph explorer.")
+    async def account_graph(
+        self, info: Info, account_id: strawberry.ID, opportunity_id: strawberry.ID | None = None
+    ) -> AccountGraph:
+        account_map = await load_account_map(
+            info.context.database,
+            info.context.tenant_id,
+            account_id=str(account_id),
+            opportunity_id=None if opportunity_id is None else str(opportunity_id),
+        )
+        return account_graph_of(account_map)

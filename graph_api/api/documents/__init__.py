@@ -1,0 +1,1 @@
+"""The account document: import and export."""

@@ -1,0 +1,1 @@
+"""The map: its node and relationship types, lookups and mutations."""

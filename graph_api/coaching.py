@@ -1,0 +1,233 @@
+"""The coaching service: load an opportunity's map, run the engine, keep the names.
+
+One place serves the GraphQL API and the command line: it loads the account's map in one
+round trip (:mod:`graph_api.repositories.subgraph`), turns the typed records into the
+engine's subgraph, runs the pure engine in a worker thread (so a long plan never stalls the
+event loop that serves everyone else) and answers the result with the records it was computed
+from, so callers can name every id in it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from graph_api import engine
+from graph_api.db.driver import Database
+from graph_api.domain.enums import ConcernCategory, DecisionRule
+from graph_api.domain.kinds import Argument, Stakeholder
+from graph_api.engine.committee import read_committee
+from graph_api.errors import NotFound
+from graph_api.repositories.graph import nodes_by_keys
+from graph_api.repositories.subgraph import AccountMap, load_account_map
+
+T = TypeVar("T")
+
+ENGINE_WORKERS = 4
+"""Engine computations that may run at once; more wait their turn (the event loop does not)."""
+_executor = ThreadPoolExecutor(max_workers=ENGINE_WORKERS, thread_name_prefix="engine")
+
+
+async def off_loop(work: Callable[..., T], *args: Any) -> T:
+    """Run pure CPU work in the engine's worker threads, not on the event loop."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_executor, functools.partial(work, *args))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A coaching plan with the map it was computed from."""
+
+    account_map: AccountMap
+    result: engine.CoachingResult
+
+    @functools.cached_property
+    def people(self) -> dict[str, Stakeholder]:
+        return {p.id: p for p in self.account_map.people}
+
+    @functools.cached_property
+    def arguments(self) -> dict[str, Argument]:
+        return {g.argument.id: g.argument for g in self.account_map.arguments}
+
+
+def coaching_options(
+    account_map: AccountMap,
+    max_hops: int | None = None,
+    capacity_per_champion: int | None = None,
+    top_plays_per_approver: int | None = None,
+) -> engine.Options:
+    """Options given by the caller, else the tenant's defaults, else the model's; validated."""
+    defaults = engine.Options()
+    chosen = account_map.tenant_settings
+
+    def pick(given: int | None, stored: str, default: int) -> int:
+        if given is not None:
+            return given
+        value = chosen.get(stored)
+        return default if value is None else int(value)
+
+    options = engine.Options(
+        max_hops=pick(max_hops, "maxHops", defaults.max_hops),
+        capacity_per_champion=pick(
+            capacity_per_champion, "capacityPerChampion", defaults.capacity_per_champion
+        ),
+        top_plays_per_approver=pick(
+            top_plays_per_approver, "topPlaysPerApprover", defaults.top_plays_per_approver
+        ),
+    )
+    options.validate()
+    return options
+
+
+@functools.cache
+def _topic_set(topics: tuple[ConcernCategory, ...]) -> frozenset[ConcernCategory]:
+    """A few distinct topic sets recur across thousands of edges: one frozenset each."""
+    return frozenset(topics)
+
+
+def to_engine_subgraph(account_map: AccountMap) -> engine.Subgraph:
+    """The engine's view of a loaded map (plain values, ids as keys)."""
+    opportunity = account_map.opportunity
+    cares_about: dict[str, dict[str, float]] = {}
+    for link in account_map.cares_about:
+        cares_about.setdefault(link.source_id, {})[link.target_id] = link.weight
+    return engine.Subgraph(
+        # without an opportunity only reach and paths are asked for, which ignore the rule
+        opportunity_id=opportunity.id if opportunity is not None else "",
+        opportunity_name=opportunity.name if opportunity is not None else "",
+        decision_rule=(
+            opportunity.decision_rule if opportunity is not None else DecisionRule.UNANIMOUS
+        ),
+        threshold=opportunity.threshold if opportunity is not None else None,
+        account_industry=account_map.account.industry,
+        people={p.id: engine.Person(p.id, p.name, p.title) for p in account_map.people},
+        seats={
+            s.source_id: engine.Seat(s.source_id, s.role, s.stance, s.veto, s.vote_weight)
+            for s in account_map.seats
+        },
+        influences=tuple(
+            engine.Influence(i.source_id, i.target_id, i.strength, _topic_set(i.topics))
+            for i in account_map.influences
+        ),
+        conflicts=tuple(
+            engine.Conflict(c.source_id, c.target_id, c.strength) for c in account_map.conflicts
+        ),
+        advocacy=tuple(
+            engine.Advocacy(a.source_id, a.target_id, a.strength) for a in account_map.advocacy
+        ),
+        alternatives={
+            x.id: engine.Alternative(x.id, x.name, x.kind) for x in account_map.alternatives
+        },
+        concerns={c.id: engine.Concern(c.id, c.name, c.category) for c in account_map.concerns},
+        arguments={
+            g.argument.id: engine.Argument(
+                g.argument.id,
+                g.argument.title,
+                g.argument.kind,
+                g.argument.talk_track or "",
+                {fit.target_id: fit.fit for fit in g.addresses},
+                g.cited_industries,
+            )
+            for g in account_map.arguments
+        },
+        cares_about=cares_about,
+        readiness={(c.source_id, c.target_id): c.readiness for c in account_map.coached_on},
+        heard={(h.source_id, h.target_id): h.reception for h in account_map.heard},
+    )
+
+
+async def opportunity_id_of(database: Database, tenant_id: str, external_id: str) -> str:
+    """The id of the tenant's opportunity with ``external_id`` (NotFound when none)."""
+    found = await nodes_by_keys(database, tenant_id, "Opportunity", [external_id], "externalId")
+    if external_id not in found:
+        raise NotFound("Opportunity", external_id)
+    return found[external_id].id
+
+
+async def coaching_plan(
+    database: Database,
+    tenant_id: str,
+    opportunity_id: str,
+    max_hops: int | None = None,
+    capacity_per_champion: int | None = None,
+    top_plays_per_approver: int | None = None,
+) -> Plan:
+    """The coaching plan of one opportunity of the tenant.
+
+    Raises:
+        NotFound: no such opportunity in the tenant.
+        InvalidInput: an option is out of its range (every one is named).
+    """
+    account_map = await load_account_map(database, tenant_id, opportunity_id=opportunity_id)
+    options = coaching_options(account_map, max_hops, capacity_per_champion, top_plays_per_approver)
+    subgraph = to_engine_subgraph(account_map)
+    result = await off_loop(engine.coaching_plan, subgraph, options)
+    return Plan(account_map, result)
+
+
+@dataclass(frozen=True)
+class Paths:
+    account_map: AccountMap
+    found: tuple[engine.InfluencePath, ...]
+
+
+async def influence_paths(
+    database: Database,
+    tenant_id: str,
+    from_id: str,
+    to_id: str,
+    max_hops: int,
+    first: int,
+    opportunity_id: str | None = None,
+) -> Paths:
+    """The best simple influence paths between two stakeholders of one account."""
+    account_map = await load_account_map(
+        database, tenant_id, stakeholder_id=from_id, opportunity_id=opportunity_id
+    )
+    subgraph = to_engine_subgraph(account_map)
+    if to_id not in subgraph.people:
+        raise NotFound("Stakeholder", to_id)
+    found = await off_loop(engine.influence_paths, subgraph, from_id, to_id, max_hops, first)
+    return Paths(account_map, found)
+
+
+@dataclass(frozen=True)
+class CommitteeFlags:
+    """What the engine's committee rules say of one stakeholder (for the explorer)."""
+
+    is_approver: bool
+    is_champion: bool
+    is_opponent: bool
+
+
+def committee_flags(account_map: AccountMap) -> dict[str, CommitteeFlags]:
+    """The engine's reading of who is an approver, a champion or an opponent, by id."""
+    opportunity = account_map.opportunity
+    seated = engine.Subgraph(  # the committee rules read only seats, advocacy and names
+        opportunity_id="" if opportunity is None else opportunity.id,
+        opportunity_name="",
+        decision_rule=DecisionRule.UNANIMOUS,
+        people={p.id: engine.Person(p.id, p.name) for p in account_map.people},
+        seats={
+            s.source_id: engine.Seat(s.source_id, s.role, s.stance, s.veto, s.vote_weight)
+            for s in account_map.seats
+        },
+        advocacy=tuple(
+            engine.Advocacy(a.source_id, a.target_id, a.strength) for a in account_map.advocacy
+        ),
+        alternatives={
+            x.id: engine.Alternative(x.id, x.name, x.kind) for x in account_map.alternatives
+        },
+    )
+    committee = read_committee(seated)
+    approvers = set(committee.approvers)
+    return {
+        p.id: CommitteeFlags(
+            p.id in approvers, p.id in committee.champions, p.id in committee.opponents
+        )
+        for p in account_map.people
+    }
