@@ -9,6 +9,8 @@ because the database is not answering is a 503 with ``Retry-After``.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import math
@@ -21,7 +23,7 @@ from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
@@ -375,7 +377,7 @@ class AuthenticatedGraphQL:
             await too_large(scope, receive, send)
             return
         state["database"] = database
-        await self.view(scope, replay(body, receive), send)
+        await answer_if_cancelled(self.view, scope, replay(body, receive), send)
 
     def _is_ide_page(self, request: Request) -> bool:
         """GraphiQL's page itself holds no data; its requests carry the key like any other."""
@@ -385,6 +387,34 @@ class AuthenticatedGraphQL:
             and "query" not in request.query_params
             and "text/html" in request.headers.get("accept", "")
         )
+
+
+async def answer_if_cancelled(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+    """Run ``app``; if it is cancelled before answering (the server's graceful shutdown ran
+    out of time), answer 503 before the cancellation goes on, so the caller sees a clean
+    error rather than a dropped connection. The transaction in flight rolls back."""
+    started = False
+
+    async def send_tracked(message: Message) -> None:
+        nonlocal started
+        started = started or message["type"] == "http.response.start"
+        await send(message)
+
+    try:
+        await app(scope, receive, send_tracked)
+    except asyncio.CancelledError:
+        if not started:
+            request_id = scope["state"]["request_id"]
+            log.warning("request %s cancelled before it was answered (shutdown)", request_id)
+            shutting_down = error_response(
+                503,
+                Unavailable.code,
+                "the server is shutting down; retry the request",
+                **{"Retry-After": "1", "Connection": "close"},
+            )
+            with contextlib.suppress(Exception):
+                await shutting_down(scope, receive, send)
+        raise
 
 
 async def read_body(receive: Receive, limit: int) -> bytes | None:
