@@ -36,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -78,6 +79,9 @@ PLAN_SEARCHES = 10
 """Path searches a coaching plan is costed as (champions x approvers x arguments, pruned)."""
 COST_CEILING = 10**12
 """Costs stop growing here (far above any sane limit), so arithmetic stays small."""
+VALIDATION_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="graphql-validation")
+"""Validation's own threads: off the event loop, and never queued behind other work sent to
+the default executor."""
 PARSER_LIMIT = re.compile(r"Document contains more than (\d+) (tokens|comments)\.")
 
 
@@ -389,8 +393,12 @@ class SecurityLimits(SchemaExtension):
                 self.check_shape(document)
             except LimitExceeded as refusal:
                 self.refuse(refusal)
-            ec.pre_execution_errors = await asyncio.to_thread(
-                validate_document, ec.schema._schema, document, tuple(ec.validation_rules)
+            ec.pre_execution_errors = await asyncio.get_running_loop().run_in_executor(
+                VALIDATION_THREADS,
+                validate_document,
+                ec.schema._schema,
+                document,
+                tuple(ec.validation_rules),
             )
         yield
 

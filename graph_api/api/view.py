@@ -343,9 +343,12 @@ class AuthenticatedGraphQL:
         if scope["type"] != "http":
             await JSONResponse({"error": "not found"}, status_code=404)(scope, receive, send)
             return
+        scope.setdefault("state", {}).setdefault("request_id", request_id_of(scope))
+        await answer_if_cancelled(self.serve, scope, receive, send)
+
+    async def serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
-        state = scope.setdefault("state", {})
-        state.setdefault("request_id", request_id_of(scope))
+        state = scope["state"]
         if self._is_ide_page(request):
             page = await self.view.render_graphql_ide(request)
             await page(scope, receive, send)
@@ -377,7 +380,7 @@ class AuthenticatedGraphQL:
             await too_large(scope, receive, send)
             return
         state["database"] = database
-        await answer_if_cancelled(self.view, scope, replay(body, receive), send)
+        await self.view(scope, replay(body, receive), send)
 
     def _is_ide_page(self, request: Request) -> bool:
         """GraphiQL's page itself holds no data; its requests carry the key like any other."""
@@ -391,8 +394,12 @@ class AuthenticatedGraphQL:
 
 async def answer_if_cancelled(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
     """Run ``app``; if it is cancelled before answering (the server's graceful shutdown ran
-    out of time), answer 503 before the cancellation goes on, so the caller sees a clean
-    error rather than a dropped connection. The transaction in flight rolls back."""
+    out of time), answer 503 instead, so the caller sees a clean error rather than a dropped
+    connection or a bare 500. Work in flight is abandoned: a transaction rolls back.
+
+    The request task is cancelled only to end it, and it ends here, answered: letting the
+    cancellation go on would only make the server log the request as a crash.
+    """
     started = False
 
     async def send_tracked(message: Message) -> None:
@@ -403,18 +410,22 @@ async def answer_if_cancelled(app: ASGIApp, scope: Scope, receive: Receive, send
     try:
         await app(scope, receive, send_tracked)
     except asyncio.CancelledError:
-        if not started:
-            request_id = scope["state"]["request_id"]
-            log.warning("request %s cancelled before it was answered (shutdown)", request_id)
-            shutting_down = error_response(
-                503,
-                Unavailable.code,
-                "the server is shutting down; retry the request",
-                **{"Retry-After": "1", "Connection": "close"},
-            )
-            with contextlib.suppress(Exception):
-                await shutting_down(scope, receive, send)
-        raise
+        if started:
+            raise
+        task = asyncio.current_task()
+        if task is not None:
+            task.uncancel()
+        log.warning(
+            "request %s cancelled before it was answered (shutdown)", scope["state"]["request_id"]
+        )
+        shutting_down = error_response(
+            503,
+            Unavailable.code,
+            "the server is shutting down; retry the request",
+            **{"Retry-After": "1", "Connection": "close"},
+        )
+        with contextlib.suppress(OSError, RuntimeError):  # the client may have gone
+            await shutting_down(scope, receive, send)
 
 
 async def read_body(receive: Receive, limit: int) -> bytes | None:
