@@ -91,7 +91,9 @@ def _no_constant(literal: str) -> Any:
 
 def decode_json(data: str | bytes) -> Any:
     """JSON as this service accepts it: UTF-8, finite numbers, 64-bit integers, at most
-    :data:`MAX_JSON_NESTING` levels deep. Anything else raises :class:`BadRequest`."""
+    :data:`MAX_JSON_NESTING` levels deep. Anything else raises :class:`BadRequest`. ``data``
+    is the request body (bytes) or a query parameter (str)."""
+    what = "the body" if isinstance(data, bytes) else "a query parameter"
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8")
@@ -108,8 +110,7 @@ def decode_json(data: str | bytes) -> Any:
         too_deep = True
     except json.JSONDecodeError as error:
         raise BadRequest(
-            f"the body is not valid JSON: {error.msg} (line {error.lineno},"
-            f" column {error.colno})"
+            f"{what} is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
         ) from None
     else:
         too_deep = nesting_exceeds(value, MAX_JSON_NESTING)

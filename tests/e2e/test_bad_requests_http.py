@@ -105,7 +105,10 @@ async def test_sixty_levels_of_nesting_are_accepted(client: httpx.AsyncClient, k
 
 
 async def test_get_with_malformed_variables_is_a_400(client: httpx.AsyncClient, key: str) -> None:
-    for variables, named in [("{", "not valid JSON"), ("[1]", "must be an object")]:
+    for variables, named in [
+        ("{", "a query parameter is not valid JSON"),
+        ("[1]", "must be an object"),
+    ]:
         response = await client.get(
             "/graphql",
             params={"query": "{ playbook { __typename } }", "variables": variables},
