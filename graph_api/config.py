@@ -91,9 +91,11 @@ class Settings(BaseSettings):
     allow_batching: bool = Field(default=False, alias="FLAGBEARER_ALLOW_BATCHING")
     max_batch_operations: int = Field(default=10, gt=0, alias="FLAGBEARER_MAX_BATCH_OPERATIONS")
     # After SIGTERM, requests in flight may finish for this long; then they are cancelled
-    # (503) and the process exits, at the latest 5 s later (graph_api/server.py).
+    # (503) and the process exits, at the latest 5 s later (graph_api/server.py). 5 + 5 fits
+    # the 10 s Docker allows by default before SIGKILL; raise it where the orchestrator waits
+    # longer (Kubernetes: 30 s).
     shutdown_grace_seconds: int = Field(
-        default=10, gt=0, alias="FLAGBEARER_SHUTDOWN_GRACE_SECONDS"
+        default=5, gt=0, alias="FLAGBEARER_SHUTDOWN_GRACE_SECONDS"
     )
     rate_limit_cost_per_minute: int = Field(
         default=60_000, gt=0, alias="FLAGBEARER_RATE_LIMIT_COST"
