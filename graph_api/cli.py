@@ -98,9 +98,8 @@ def serve(
     demo: Annotated[bool, typer.Option(help="Load the demo tenant and print a demo key.")] = False,
 ) -> None:
     """Serve GraphQL at /graphql (starts the local Neo4j first when NEO4J_URI is unset)."""
-    import uvicorn  # noqa: PLC0415 - only the serve command needs the server
-
-    from graph_api.app import create_app  # noqa: PLC0415
+    from graph_api.app import create_app  # noqa: PLC0415 - only serve needs the server
+    from graph_api.server import serve as run_server  # noqa: PLC0415
 
     settings = load_settings()
     try:
@@ -119,7 +118,7 @@ def serve(
         typer.echo(f"GraphQL:  {base}/graphql")
         typer.echo(f"Explorer: {base}/explorer/#key={key}&account=acct-halden")
         typer.echo(f"Demo key (tenant '{DEMO_TENANT}', editor): {key}")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    run_server(create_app(settings), host, port, settings)
 
 
 async def _seed_demo_and_key(database: Database) -> str:

@@ -53,6 +53,19 @@ class Settings(BaseSettings):
     neo4j_database: str = Field(default="neo4j", alias="NEO4J_DATABASE")
     neo4j_bolt_port: int = Field(default=7687, alias="NEO4J_BOLT_PORT")
     data_dir: Path = Field(default=PROJECT_ROOT / ".data", alias="FLAGBEARER_DATA_DIR")
+    # How long the driver may wait, in seconds: for a new connection; for a pooled one
+    # (including connecting); for retries of a managed transaction to keep starting. Pooled
+    # connections idle longer than the liveness timeout are checked before use.
+    neo4j_connection_timeout: float = Field(default=5.0, gt=0, alias="NEO4J_CONNECTION_TIMEOUT")
+    neo4j_connection_acquisition_timeout: float = Field(
+        default=10.0, gt=0, alias="NEO4J_CONNECTION_ACQUISITION_TIMEOUT"
+    )
+    neo4j_max_transaction_retry_time: float = Field(
+        default=2.0, ge=0, alias="NEO4J_MAX_TRANSACTION_RETRY_TIME"
+    )
+    neo4j_liveness_check_timeout: float = Field(
+        default=2.0, ge=0, alias="NEO4J_LIVENESS_CHECK_TIMEOUT"
+    )
 
     environment: Literal["development", "production"] = Field(
         default="development", alias="FLAGBEARER_ENV"
@@ -65,6 +78,11 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=12, gt=0, alias="FLAGBEARER_MAX_QUERY_DEPTH")
     max_query_tokens: int = Field(default=2000, gt=0, alias="FLAGBEARER_MAX_QUERY_TOKENS")
     max_aliases: int = Field(default=30, ge=0, alias="FLAGBEARER_MAX_ALIASES")
+    # Steps to check one document: selections plus the pairs GraphQL's field-merging rule
+    # compares (graph_api/api/limits.py); 10 000 keeps validation well under a second.
+    max_validation_work: int = Field(
+        default=10_000, gt=0, alias="FLAGBEARER_MAX_VALIDATION_WORK"
+    )
     max_query_cost: int = Field(default=5000, gt=0, alias="FLAGBEARER_MAX_QUERY_COST")
     max_page_size: int = Field(
         default=PAGE_SIZE_CEILING, gt=0, le=PAGE_SIZE_CEILING, alias="FLAGBEARER_MAX_PAGE_SIZE"
@@ -72,6 +90,13 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=2_000_000, gt=0, alias="FLAGBEARER_MAX_BODY_BYTES")
     allow_batching: bool = Field(default=False, alias="FLAGBEARER_ALLOW_BATCHING")
     max_batch_operations: int = Field(default=10, gt=0, alias="FLAGBEARER_MAX_BATCH_OPERATIONS")
+    # After SIGTERM, requests in flight may finish for this long; then they are cancelled
+    # (503) and the process exits, at the latest 5 s later (graph_api/server.py). 5 + 5 fits
+    # the 10 s Docker allows by default before SIGKILL; raise it where the orchestrator waits
+    # longer (Kubernetes: 30 s).
+    shutdown_grace_seconds: int = Field(
+        default=5, gt=0, alias="FLAGBEARER_SHUTDOWN_GRACE_SECONDS"
+    )
     rate_limit_cost_per_minute: int = Field(
         default=60_000, gt=0, alias="FLAGBEARER_RATE_LIMIT_COST"
     )

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from graph_api.api.admin.mutations import AdminMutation
 from graph_api.api.admin.queries import AdminQuery
@@ -32,6 +34,15 @@ class Mutation(MapMutation, DocumentMutation, AdminMutation):  # type: ignore[mi
     pass
 
 
+class Schema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Errors are logged once, where the HTTP view formats them (graph_api.api.view): a
+        bug with its traceback, a limit refusal in one line, the caller's mistakes not at all.
+        """
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The schema; with ``settings`` it enforces their limits (and production's posture)."""
     config = StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS)
@@ -41,7 +52,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             config.batching_config = {"max_operations": settings.max_batch_operations}
         config.disable_field_suggestions = settings.production
         extensions = security_extensions(settings)
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         types=[*NODE_TYPES.values(), *RELATIONSHIP_TYPES.values()],

@@ -1,17 +1,29 @@
-"""The GraphQL endpoint: authentication before anything runs, one error format after."""
+"""The GraphQL endpoint: authentication before anything runs, one error format after.
+
+Every answer is JSON in the GraphQL error shape, refusals included: a malformed body is a 400
+whose message names what is wrong (``extensions.code = "BAD_REQUEST"``), never a 500; an
+unexpected error is masked (``INTERNAL`` with the request id) in every mode and logged with its
+traceback; a refusal by a limit is logged in one line; a request that failed as a whole
+because the database is not answering is a 503 with ``Retry-After``.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
 import logging
+import math
 import re
 import uuid
 from collections.abc import Callable
 from typing import Any
 
+from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
@@ -20,10 +32,122 @@ from graph_api.api.auth import Authenticator
 from graph_api.api.context import Context
 from graph_api.config import Settings
 from graph_api.db.driver import Database
-from graph_api.errors import FlagbearerError, InvalidInput, LimitExceeded, Unauthenticated
+from graph_api.errors import (
+    FlagbearerError,
+    InvalidInput,
+    LimitExceeded,
+    Unauthenticated,
+    Unavailable,
+)
 
 log = logging.getLogger("graph_api.graphql")
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+MAX_JSON_NESTING = 64
+"""Deepest nesting of arrays and objects in a body; an account document needs about ten."""
+INT64 = 2**63
+UNAVAILABLE_RETRY_AFTER = 5
+"""Seconds a client should wait after a 503: the driver reconnects within that."""
+HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "LIMIT_EXCEEDED"}
+OPERATION_FIELDS = {"query": str, "operationName": str, "variables": dict, "extensions": dict}
+JSON_TYPE_NAMES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+
+
+class BadRequest(HTTPException):
+    """A 400 whose reason names what is wrong with the request."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(400, reason)
+
+
+def json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    return JSON_TYPE_NAMES.get(type(value), "a number")
+
+
+def _finite_float(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):
+        raise BadRequest(f"the number {literal[:40]} is too large: numbers must be finite")
+    return value
+
+
+def _int64(literal: str) -> int:
+    try:
+        value = int(literal)
+    except ValueError:  # more digits than Python converts
+        value = INT64
+    if not -INT64 <= value < INT64:
+        raise BadRequest(
+            f"the integer {literal[:40]}{'…' if len(literal) > 40 else ''} is too large:"
+            " integers must fit in 64 bits"
+        )
+    return value
+
+
+def _no_constant(literal: str) -> Any:
+    raise BadRequest(f"{literal} is not a JSON number: numbers must be finite")
+
+
+def decode_json(data: str | bytes) -> Any:
+    """JSON as this service accepts it: UTF-8, finite numbers, 64-bit integers, at most
+    :data:`MAX_JSON_NESTING` levels deep. Anything else raises :class:`BadRequest`. ``data``
+    is the request body (bytes) or a query parameter (str)."""
+    what = "the body" if isinstance(data, bytes) else "a query parameter"
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise BadRequest(
+                f"the body is not UTF-8 text (invalid byte at offset {error.start})"
+            ) from None
+    try:
+        value = json.loads(
+            data, parse_float=_finite_float, parse_int=_int64, parse_constant=_no_constant
+        )
+    except RecursionError:
+        value = None
+        too_deep = True
+    except json.JSONDecodeError as error:
+        raise BadRequest(
+            f"{what} is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+        ) from None
+    else:
+        too_deep = nesting_exceeds(value, MAX_JSON_NESTING)
+    if too_deep:
+        raise BadRequest(f"the JSON is nested too deeply: at most {MAX_JSON_NESTING} levels")
+    return value
+
+
+def nesting_exceeds(value: Any, limit: int) -> bool:
+    """Whether arrays and objects in ``value`` nest deeper than ``limit`` (no recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, dict | list) else []
+    while stack:
+        current, depth = stack.pop()
+        for child in current.values() if isinstance(current, dict) else current:
+            if isinstance(child, dict | list):
+                if depth + 1 > limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
+
+
+def check_operation(value: Any, where: str) -> None:
+    """One GraphQL-over-HTTP request object: a JSON object with a string ``query``, and
+    ``operationName``, ``variables``, ``extensions`` of the right types when present."""
+    if not isinstance(value, dict):
+        raise BadRequest(
+            f"{where} must be a JSON object with a 'query' string, not {json_type(value)}"
+        )
+    for name, expected in OPERATION_FIELDS.items():
+        given = value.get(name)
+        if given is not None and not isinstance(given, expected):
+            raise BadRequest(
+                f"'{name}' in {where} must be {JSON_TYPE_NAMES[expected]} (or null),"
+                f" not {json_type(given)}"
+            )
+    if not value.get("query"):
+        raise BadRequest(f"{where} has no 'query': send the GraphQL document as a string")
 
 
 def request_id_of(scope: Scope) -> str:
@@ -56,6 +180,29 @@ def error_extensions(error: FlagbearerError) -> dict[str, Any]:
     return extensions
 
 
+def internal_error(request_id: str) -> dict[str, Any]:
+    return {
+        "message": "internal error; quote the request id to support",
+        "extensions": {"code": "INTERNAL", "requestId": request_id},
+    }
+
+
+def wholly_unavailable(response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> bool:
+    """Whether every operation failed only because the database is not answering: errors,
+    all UNAVAILABLE, and no root field with a value."""
+    results = response_data if isinstance(response_data, list) else [response_data]
+    for result in results:
+        errors = result.get("errors") or []
+        data = result.get("data")
+        if not errors or (data and any(value is not None for value in data.values())):
+            return False
+        for error in errors:
+            extensions = error.get("extensions") if isinstance(error, dict) else None
+            if not isinstance(extensions, dict) or extensions.get("code") != "UNAVAILABLE":
+                return False
+    return True
+
+
 def rate_limited(response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> int | None:
     """The longest ``retryAfter`` among rate-limit errors in a response, if any."""
     results = response_data if isinstance(response_data, list) else [response_data]
@@ -76,6 +223,48 @@ class GraphQLView(GraphQL[Context, None]):
     def __init__(self, settings: Settings, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as error:
+            code = HTTP_CODES.get(error.status_code, "BAD_REQUEST")
+            response = error_response(error.status_code, code, error.reason)
+        except Exception:  # the last line: logged, and answered in the usual shape
+            request_id = scope.get("state", {}).get("request_id") or request_id_of(scope)
+            log.exception("unexpected error in request %s", request_id)
+            response = JSONResponse({"errors": [internal_error(request_id)]}, status_code=500)
+        await response(scope, receive, send)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """``data`` decoded strictly (:func:`decode_json`). The POST body arrives as bytes
+        (query parameters as str), and its shape is checked as well."""
+        value = decode_json(data)
+        if isinstance(data, bytes):
+            self.check_body(value)
+        return value
+
+    def check_body(self, value: Any) -> None:
+        if not isinstance(value, list):
+            check_operation(value, "the body")
+            return
+        batching = self.schema.config.batching_config
+        if batching is None:
+            raise BadRequest(
+                "Batching is not enabled on this server: the body is a JSON array (a batch);"
+                " send one operation as a JSON object"
+            )
+        if not 1 <= len(value) <= batching["max_operations"]:
+            raise BadRequest(
+                f"the batch has {len(value)} operations; from 1 to"
+                f" {batching['max_operations']} are allowed"
+            )
+        for index, operation in enumerate(value):
+            check_operation(operation, f"operation {index} of the batch")
 
     async def get_context(self, request: Any, response: Any) -> Context:
         state = request.state
@@ -105,12 +294,22 @@ class GraphQLView(GraphQL[Context, None]):
         if retry_after is not None:
             sub_response.status_code = 429
             sub_response.headers["Retry-After"] = str(retry_after)
+        elif wholly_unavailable(response_data):
+            sub_response.status_code = 503
+            sub_response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
         return super().create_response(response_data, sub_response)
 
     def format_error(self, request: Request, error: GraphQLError) -> dict[str, Any]:
         original = error.original_error
         formatted = error.formatted
         if isinstance(original, FlagbearerError):
+            if isinstance(original, LimitExceeded):
+                log.warning(
+                    "request %s refused by the %s limit: %s",
+                    request.state.request_id,
+                    original.limit,
+                    original.message,
+                )
             formatted["message"] = original.message
             formatted["extensions"] = error_extensions(original)
             return dict(formatted)
@@ -119,16 +318,11 @@ class GraphQLView(GraphQL[Context, None]):
             # describes the caller's document, not the server, so it is safe to show.
             formatted["extensions"] = {"code": "GRAPHQL_VALIDATION_FAILED"}
             return dict(formatted)
+        # Anything else is a bug, and its message may carry internals (Cypher, addresses,
+        # node ids): masked in every mode, the log has it all.
         request_id = request.state.request_id
         log.error("unexpected error in request %s", request_id, exc_info=original)
-        if self.settings.production:
-            return {
-                "message": "internal error; quote the request id to support",
-                "path": formatted.get("path"),
-                "extensions": {"code": "INTERNAL", "requestId": request_id},
-            }
-        formatted["extensions"] = {"code": "INTERNAL", "requestId": request_id}
-        return dict(formatted)
+        return {**internal_error(request_id), "path": formatted.get("path")}
 
 
 class AuthenticatedGraphQL:
@@ -150,9 +344,12 @@ class AuthenticatedGraphQL:
         if scope["type"] != "http":
             await JSONResponse({"error": "not found"}, status_code=404)(scope, receive, send)
             return
+        scope.setdefault("state", {}).setdefault("request_id", request_id_of(scope))
+        await answer_if_cancelled(self.serve, scope, receive, send)
+
+    async def serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
-        state = scope.setdefault("state", {})
-        state.setdefault("request_id", request_id_of(scope))
+        state = scope["state"]
         if self._is_ide_page(request):
             page = await self.view.render_graphql_ide(request)
             await page(scope, receive, send)
@@ -174,6 +371,11 @@ class AuthenticatedGraphQL:
                 401, error.code, error.message, **{"WWW-Authenticate": 'Bearer realm="flagbearer"'}
             )(scope, receive, send)
             return
+        except Unavailable as error:
+            await error_response(
+                503, error.code, error.message, **{"Retry-After": str(UNAVAILABLE_RETRY_AFTER)}
+            )(scope, receive, send)
+            return
         body = await read_body(receive, self.max_body_bytes)
         if body is None:
             await too_large(scope, receive, send)
@@ -189,6 +391,42 @@ class AuthenticatedGraphQL:
             and "query" not in request.query_params
             and "text/html" in request.headers.get("accept", "")
         )
+
+
+async def answer_if_cancelled(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+    """Run ``app``; if it is cancelled before answering (the server's graceful shutdown ran
+    out of time), answer 503 instead, so the caller sees a clean error rather than a dropped
+    connection or a bare 500. Work in flight is abandoned: a transaction rolls back.
+
+    The request task is cancelled only to end it, and it ends here, answered: letting the
+    cancellation go on would only make the server log the request as a crash.
+    """
+    started = False
+
+    async def send_tracked(message: Message) -> None:
+        nonlocal started
+        started = started or message["type"] == "http.response.start"
+        await send(message)
+
+    try:
+        await app(scope, receive, send_tracked)
+    except asyncio.CancelledError:
+        if started:
+            raise
+        task = asyncio.current_task()
+        if task is not None:
+            task.uncancel()
+        log.warning(
+            "request %s cancelled before it was answered (shutdown)", scope["state"]["request_id"]
+        )
+        shutting_down = error_response(
+            503,
+            Unavailable.code,
+            "the server is shutting down; retry the request",
+            **{"Retry-After": "1", "Connection": "close"},
+        )
+        with contextlib.suppress(OSError, RuntimeError):  # the client may have gone
+            await shutting_down(scope, receive, send)
 
 
 async def read_body(receive: Receive, limit: int) -> bytes | None:
