@@ -26,18 +26,19 @@ pytestmark = pytest.mark.neo4j
 
 KEYS = "{ apiKeys { id role name createdAt lastUsedAt revokedAt } }"
 FAILED = "... on UserError { code message }"
-CREATE = """mutation($role: ApiKeyRole!, $name: String) {
-  createApiKey(role: $role, name: $name) {
-    ... on CreatedApiKey { secret apiKey { id role name } } %s } }""" % FAILED
-REVOKE = """mutation($id: ID!) {
-  revokeApiKey(id: $id) { ... on ApiKey { id revokedAt } %s } }""" % FAILED
-ROTATE = """mutation($id: ID!) {
-  rotateApiKey(id: $id) { ... on CreatedApiKey { secret apiKey { id role name } } %s } }""" % FAILED
+CREATE = f"""mutation($role: ApiKeyRole!, $name: String) {{
+  createApiKey(role: $role, name: $name) {{
+    ... on CreatedApiKey {{ secret apiKey {{ id role name }} }} {FAILED} }} }}"""
+REVOKE = f"""mutation($id: ID!) {{
+  revokeApiKey(id: $id) {{ ... on ApiKey {{ id revokedAt }} {FAILED} }} }}"""
+ROTATE = f"""mutation($id: ID!) {{
+  rotateApiKey(id: $id) {{
+    ... on CreatedApiKey {{ secret apiKey {{ id role name }} }} {FAILED} }} }}"""
 SETTINGS = "{ tenantSettings { maxHops capacityPerChampion topPlaysPerApprover updatedBy } }"
-UPDATE = """mutation($h: Int, $c: Int, $t: Int) {
-  updateTenantSettings(maxHops: $h, capacityPerChampion: $c, topPlaysPerApprover: $t) {
-    ... on TenantSettings { maxHops capacityPerChampion topPlaysPerApprover updatedBy }
-    %s } }""" % FAILED
+UPDATE = f"""mutation($h: Int, $c: Int, $t: Int) {{
+  updateTenantSettings(maxHops: $h, capacityPerChampion: $c, topPlaysPerApprover: $t) {{
+    ... on TenantSettings {{ maxHops capacityPerChampion topPlaysPerApprover updatedBy }}
+    {FAILED} }} }}"""
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")

@@ -16,9 +16,9 @@ from graph_api.api.schema import schema
 from graph_api.config import Settings
 from graph_api.db.driver import Database
 from graph_api.domain.enums import Role
+from graph_api.domain.kinds import RELATIONSHIP_KINDS
 from graph_api.domain.principal import Principal
 from graph_api.repositories.audit import relationship_key
-from graph_api.domain.kinds import RELATIONSHIP_KINDS
 
 pytestmark = pytest.mark.neo4j
 

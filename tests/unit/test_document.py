@@ -19,9 +19,9 @@ from graph_api.domain.document import (
     json_path,
     validate_document,
 )
-from graph_api.domain.values import NAME_MAX
 from graph_api.domain.enums import ImportMode
 from graph_api.domain.ids import kind_of_id, new_id
+from graph_api.domain.values import NAME_MAX
 from graph_api.errors import InvalidInput
 
 # DESIGN section 2's example. It references p-cfo and p-ivan without listing them (the
