@@ -101,6 +101,7 @@ def serve(
     import uvicorn  # noqa: PLC0415 - only the serve command needs the server
 
     from graph_api.app import create_app  # noqa: PLC0415
+    from graph_api.observability.logs import configure_logging  # noqa: PLC0415
 
     settings = load_settings()
     try:
@@ -119,7 +120,9 @@ def serve(
         typer.echo(f"GraphQL:  {base}/graphql")
         typer.echo(f"Explorer: {base}/explorer/#key={key}&account=acct-halden")
         typer.echo(f"Demo key (tenant '{DEMO_TENANT}', editor): {key}")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    configure_logging(settings)
+    # graph_api.access writes one line per request; uvicorn keeps to its own start-up lines
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False)
 
 
 async def _seed_demo_and_key(database: Database) -> str:

@@ -31,6 +31,7 @@ from graph_api.api.types import (
 from graph_api.domain import enums
 from graph_api.domain.models import Node as StoredNode
 from graph_api.errors import NotFound
+from graph_api.observability.timing import timed_engine
 from graph_api.repositories.subgraph import (
     AccountMap,
     coaching_options,
@@ -334,7 +335,8 @@ class CoachingQuery:
         engine_options = coaching_options(
             account_map, given.max_hops, given.capacity_per_champion, given.top_plays_per_approver
         )
-        result = engine.coaching_plan(to_engine_subgraph(account_map), engine_options)
+        with timed_engine("coaching_plan"):
+            result = engine.coaching_plan(to_engine_subgraph(account_map), engine_options)
         resolve = _Resolver(account_map)
         assert account_map.opportunity is not None  # the loader raised NotFound otherwise
         return CoachingPlan(
@@ -370,7 +372,8 @@ class CoachingQuery:
         if str(to_id) not in graph.people:
             raise NotFound("Stakeholder", str(to_id))
         resolve = _Resolver(account_map)
-        found = engine.influence_paths(graph, str(from_id), str(to_id), max_hops, first)
+        with timed_engine("influence_paths"):
+            found = engine.influence_paths(graph, str(from_id), str(to_id), max_hops, first)
         return [InfluencePath(path=resolve.path(p.path), reach=p.reach) for p in found]
 
     @strawberry.field(description="An account's map as nodes and edges for a graph explorer.")

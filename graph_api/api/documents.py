@@ -12,6 +12,7 @@ from graph_api.api.payloads import UserErrors, user_error
 from graph_api.api.types import ImportMode
 from graph_api.domain import enums
 from graph_api.errors import FlagbearerError
+from graph_api.observability.timing import observed_import
 from graph_api.repositories.documents import ImportSummary, export_document, import_document
 
 
@@ -104,13 +105,14 @@ class DocumentMutation:
     ) -> ImportDocumentResult:
         try:
             info.context.require_writer()
-            summary = await import_document(
-                info.context.database,
-                info.context.principal,
-                document,
-                enums.ImportMode(mode),
-                reason=reason,
-            )
+            with observed_import("graphql", document):
+                summary = await import_document(
+                    info.context.database,
+                    info.context.principal,
+                    document,
+                    enums.ImportMode(mode),
+                    reason=reason,
+                )
         except FlagbearerError as error:
             return user_error(error)
         return ImportResult.from_summary(summary)

@@ -13,7 +13,7 @@ costs 1 + 100 * (1 + (1 + 2)) = 401.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 from graphql import (
@@ -39,7 +39,7 @@ from graphql.language import Lexer, Source, TokenKind
 from strawberry.extensions import DisableIntrospection, SchemaExtension
 
 from graph_api.api.context import Context
-from graph_api.api.ratelimit import CostRateLimiter
+from graph_api.api.ratelimit import CostBudget, rate_limiter_for
 from graph_api.api.types import DEFAULT_PAGE_SIZE
 from graph_api.config import Settings
 from graph_api.errors import LimitExceeded
@@ -233,7 +233,7 @@ class SecurityLimits(SchemaExtension):
     """Tokens before parsing, depth and aliases during validation, cost and rate before
     execution."""
 
-    def __init__(self, settings: Settings, limiter: CostRateLimiter) -> None:
+    def __init__(self, settings: Settings, limiter: CostBudget) -> None:
         self.settings = settings
         self.limiter = limiter
 
@@ -254,7 +254,7 @@ class SecurityLimits(SchemaExtension):
             )
         yield
 
-    def on_execute(self) -> Iterator[None]:
+    async def on_execute(self) -> AsyncIterator[None]:  # async: a shared budget is in Redis
         cost = self.operation_cost()
         if cost > self.settings.max_query_cost:
             raise LimitExceeded(
@@ -264,7 +264,7 @@ class SecurityLimits(SchemaExtension):
             )
         context = self.execution_context.context
         if isinstance(context, Context):
-            self.limiter.charge(context.principal.actor, cost)
+            await self.limiter.spend(context.principal.actor, cost)
         yield
 
     def operation_cost(self) -> int:
@@ -293,14 +293,15 @@ class SecurityLimits(SchemaExtension):
 
 
 def security_extensions(
-    settings: Settings,
+    settings: Settings, limiter: CostBudget | None = None
 ) -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
-    """The schema extensions enforcing ``settings``' limits; one rate limiter per schema.
+    """The schema extensions enforcing ``settings``' limits; one rate limiter per schema
+    (``limiter``, else the one the settings ask for).
 
     Example:
         ``strawberry.Schema(query=Query, extensions=security_extensions(settings))``
     """
-    limiter = CostRateLimiter(settings.rate_limit_cost_per_minute)
+    limiter = rate_limiter_for(settings) if limiter is None else limiter
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         lambda: SecurityLimits(settings, limiter)
     ]
