@@ -93,9 +93,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             log.info("applied schema migrations %s", ", ".join(applied))
         app.state.database = db
         listen = settings.metrics_listen
-        listener = None if listen is None else MetricsListener(*listen)
-        if listener is not None:
-            log.info("serving /metrics on %s:%d", listen[0] if listen else "", listener.port)
+        listener = None
+        if listen is not None:
+            listener = MetricsListener(*listen)
+            log.info("serving /metrics on %s:%d", listen[0], listener.port)
         try:
             yield
         finally:

@@ -144,7 +144,7 @@ class RequestTelemetry:
             request_id=scope.get("state", {}).get("request_id", "-"),
             method=scope["method"],
             route=route,
-            graphql=route == "/graphql",
+            graphql=route == "/graphql" and scope["method"] in {"GET", "POST"},  # no preflights
         )
         token = CURRENT_REQUEST.set(record)
         status = 500
