@@ -94,10 +94,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         app.state.database = db
         listen = settings.metrics_listen
         listener = None
-        if listen is not None:
-            listener = MetricsListener(*listen)
-            log.info("serving /metrics on %s:%d", listen[0], listener.port)
         try:
+            if listen is not None:
+                listener = MetricsListener(*listen)
+                log.info("serving /metrics on %s:%d", listen[0], listener.port)
             yield
         finally:
             if listener is not None:
