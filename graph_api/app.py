@@ -1,4 +1,5 @@
-"""The ASGI application: GraphQL, health endpoints and the explorer, one driver per process."""
+"""The ASGI application: GraphQL, health endpoints, metrics and the explorer, one driver per
+process."""
 
 from __future__ import annotations
 
@@ -15,12 +16,23 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph_api.api.explorer import explorer_routes
+from graph_api.api.ratelimit import rate_limiter_for
 from graph_api.api.schema import build_schema
-from graph_api.api.view import AuthenticatedGraphQL, GraphQLView, request_id_of
+from graph_api.api.view import (
+    GRAPHQL_RESPONSE_MEDIA_TYPE,
+    JSON_MEDIA_TYPE,
+    AuthenticatedGraphQL,
+    GraphQLView,
+    request_id_of,
+)
 from graph_api.config import Settings, load_settings
 from graph_api.db.driver import Database, open_database, wait_until_ready
 from graph_api.db.migrations import apply_migrations, pending_migrations
 from graph_api.errors import Unavailable
+from graph_api.observability.logs import quiet_duplicate_error_log
+from graph_api.observability.metrics import MetricsListener, metrics_endpoint
+from graph_api.observability.requests import RequestTelemetry
+from graph_api.observability.tracing import configure_tracing, flush_traces
 
 log = logging.getLogger("graph_api")
 LOCAL_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
@@ -51,7 +63,9 @@ class SecurityHeaders:
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
                 headers["X-Request-Id"] = request_id
-                if headers.get("content-type", "").startswith("application/json"):
+                if headers.get("content-type", "").startswith(
+                    (JSON_MEDIA_TYPE, GRAPHQL_RESPONSE_MEDIA_TYPE)
+                ):
                     headers.setdefault("Cache-Control", "no-store")
             await send(message)
 
@@ -65,6 +79,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     """
     settings = settings or load_settings()
     settings.refuse_if_unsafe()
+    configure_tracing(settings)
+    quiet_duplicate_error_log()
+    rate_limiter = rate_limiter_for(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -75,15 +92,24 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         if applied:
             log.info("applied schema migrations %s", ", ".join(applied))
         app.state.database = db
+        listen = settings.metrics_listen
+        listener = None
         try:
+            if listen is not None:
+                listener = MetricsListener(*listen)
+                log.info("serving /metrics on %s:%d", listen[0], listener.port)
             yield
         finally:
+            if listener is not None:
+                listener.close()
+            await rate_limiter.aclose()
+            flush_traces()
             if owned:
                 await db.close()
 
     view = GraphQLView(
         settings,
-        schema=build_schema(settings),
+        schema=build_schema(settings, rate_limiter),
         graphql_ide=None if settings.production else "graphiql",
         allow_queries_via_get=True,
     )
@@ -109,6 +135,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         [
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint(settings)),
             Route(
                 "/graphql",
                 AuthenticatedGraphQL(view, lambda: app.state.database, settings),
@@ -122,9 +149,16 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         allow_origins=settings.cors_origins,
         allow_origin_regex=None if settings.production or settings.cors_origins else LOCAL_ORIGINS,
         allow_methods=["GET", "POST"],
-        allow_headers=["Authorization", "Content-Type", "X-Request-Id"],
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "X-Request-Id",
+            "traceparent",
+            "tracestate",
+        ],
         expose_headers=["X-Request-Id", "Retry-After"],
         max_age=600,
     )
+    app.add_middleware(RequestTelemetry, settings=settings)  # inside: the request id is set
     app.add_middleware(SecurityHeaders)
     return app

@@ -99,6 +99,7 @@ def serve(
 ) -> None:
     """Serve GraphQL at /graphql (starts the local Neo4j first when NEO4J_URI is unset)."""
     from graph_api.app import create_app  # noqa: PLC0415 - only serve needs the server
+    from graph_api.observability.logs import configure_logging  # noqa: PLC0415
     from graph_api.server import serve as run_server  # noqa: PLC0415
 
     settings = load_settings()
@@ -118,6 +119,7 @@ def serve(
         typer.echo(f"GraphQL:  {base}/graphql")
         typer.echo(f"Explorer: {base}/explorer/#key={key}&account=acct-halden")
         typer.echo(f"Demo key (tenant '{DEMO_TENANT}', editor): {key}")
+    configure_logging(settings)
     run_server(create_app(settings), host, port, settings)
 
 

@@ -22,6 +22,7 @@ from graph_api.domain.enums import ConcernCategory, DecisionRule
 from graph_api.domain.kinds import Argument, Stakeholder
 from graph_api.engine.committee import read_committee
 from graph_api.errors import NotFound
+from graph_api.observability.timing import timed_engine
 from graph_api.repositories.graph import nodes_by_keys
 from graph_api.repositories.subgraph import AccountMap, load_account_map
 
@@ -165,7 +166,8 @@ async def coaching_plan(
     account_map = await load_account_map(database, tenant_id, opportunity_id=opportunity_id)
     options = coaching_options(account_map, max_hops, capacity_per_champion, top_plays_per_approver)
     subgraph = to_engine_subgraph(account_map)
-    result = await off_loop(engine.coaching_plan, subgraph, options)
+    with timed_engine("coaching_plan"):
+        result = await off_loop(engine.coaching_plan, subgraph, options)
     return Plan(account_map, result)
 
 
@@ -191,7 +193,8 @@ async def influence_paths(
     subgraph = to_engine_subgraph(account_map)
     if to_id not in subgraph.people:
         raise NotFound("Stakeholder", to_id)
-    found = await off_loop(engine.influence_paths, subgraph, from_id, to_id, max_hops, first)
+    with timed_engine("influence_paths"):
+        found = await off_loop(engine.influence_paths, subgraph, from_id, to_id, max_hops, first)
     return Paths(account_map, found)
 
 

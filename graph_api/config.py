@@ -17,6 +17,7 @@ DEFAULT_LOCAL_PASSWORD = "flagbearer-local"  # noqa: S105 - the loopback-only de
 TLS_SCHEMES = frozenset({"neo4j+s", "neo4j+ssc", "bolt+s", "bolt+ssc"})
 MIN_HS256_SECRET_BYTES = 32
 PAGE_SIZE_CEILING = 100
+MIN_METRICS_TOKEN_CHARS = 32
 
 
 class UnsafeSettings(FlagbearerError):
@@ -27,6 +28,15 @@ class UnsafeSettings(FlagbearerError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("refusing to start in production: " + "; ".join(problems))
         self.problems = problems
+
+
+def split_address(address: str) -> tuple[str, int]:
+    """``host:port`` (``[::1]:9464`` for IPv6) as a pair; a clear error when malformed."""
+    host, sep, port = address.rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"expected host:port (e.g. 127.0.0.1:9464), got '{address}'")
+    return host, int(port)
 
 
 def is_loopback(host: str) -> bool:
@@ -111,12 +121,53 @@ class Settings(BaseSettings):
     jwt_leeway_seconds: int = Field(default=30, ge=0, le=300, alias="FLAGBEARER_JWT_LEEWAY")
     jwks_cache_seconds: int = Field(default=300, gt=0, alias="FLAGBEARER_JWKS_CACHE_SECONDS")
 
+    # Shared rate limit: with a Redis URL every API process spends from one budget per key.
+    redis_url: str | None = Field(default=None, alias="FLAGBEARER_REDIS_URL")
+    redis_timeout_seconds: float = Field(
+        default=0.25, gt=0, le=10, alias="FLAGBEARER_REDIS_TIMEOUT"
+    )
+
+    # Operations: /metrics, traces and logs (README "Operations").
+    metrics_token: str | None = Field(default=None, alias="FLAGBEARER_METRICS_TOKEN")
+    metrics_address: str | None = Field(default=None, alias="FLAGBEARER_METRICS_ADDRESS")
+    metrics_max_operations: int = Field(
+        default=200, ge=0, le=10_000, alias="FLAGBEARER_METRICS_MAX_OPERATIONS"
+    )
+    tracing: bool = Field(default=False, alias="FLAGBEARER_TRACING")
+    log_format: Literal["json", "human"] | None = Field(default=None, alias="FLAGBEARER_LOG_FORMAT")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", alias="FLAGBEARER_LOG_LEVEL"
+    )
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    @field_validator("metrics_address")
+    @classmethod
+    def _check_metrics_address(cls, value: str | None) -> str | None:
+        if value is not None:
+            split_address(value)
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @property
+    def metrics_listen(self) -> tuple[str, int] | None:
+        """The separate address /metrics is served on, if any."""
+        return None if self.metrics_address is None else split_address(self.metrics_address)
+
+    @property
+    def effective_log_format(self) -> Literal["json", "human"]:
+        if self.log_format is not None:
+            return self.log_format
+        return "json" if self.production else "human"
 
     @property
     def jwt_enabled(self) -> bool:
@@ -151,6 +202,18 @@ class Settings(BaseSettings):
             problems.append(
                 f"FLAGBEARER_JWT_HS256_SECRET must be at least {MIN_HS256_SECRET_BYTES} bytes"
             )
+        if self.metrics_token is not None and len(self.metrics_token) < MIN_METRICS_TOKEN_CHARS:
+            problems.append(
+                f"FLAGBEARER_METRICS_TOKEN must be at least {MIN_METRICS_TOKEN_CHARS} characters"
+            )
+        if self.redis_url is not None:
+            parts = urlsplit(self.redis_url)
+            host = parts.hostname or ""
+            if parts.scheme != "unix" and not is_loopback(host) and parts.scheme != "rediss":
+                problems.append(
+                    f"FLAGBEARER_REDIS_URL must use TLS (rediss://) for the non-loopback host"
+                    f" '{host}'"
+                )
         return problems
 
     def refuse_if_unsafe(self) -> None:

@@ -56,7 +56,9 @@ class BoundedShutdownServer(uvicorn.Server):
 def serve(app: ASGIApp, host: str, port: int, settings: Settings) -> None:
     """Run ``app`` until SIGTERM or Ctrl-C, then drain and exit in bounded time."""
     grace = settings.shutdown_grace_seconds
+    # graph_api.access writes one line per request; uvicorn keeps to its own start-up lines
     config = uvicorn.Config(
-        app, host=host, port=port, log_level="info", timeout_graceful_shutdown=grace
+        app, host=host, port=port, log_level="info", timeout_graceful_shutdown=grace,
+        log_config=None, access_log=False,
     )
     BoundedShutdownServer(config, force_exit_after=grace + FORCE_EXIT_MARGIN).run()

@@ -66,7 +66,7 @@ from strawberry.schema.schema import validate_document
 from graph_api import engine
 from graph_api.api.context import Context
 from graph_api.api.pagination import DEFAULT_PAGE_SIZE
-from graph_api.api.ratelimit import CostRateLimiter
+from graph_api.api.ratelimit import CostBudget, rate_limiter_for
 from graph_api.config import Settings
 from graph_api.engine.model import MAX_HOPS_RANGE
 from graph_api.errors import LimitExceeded
@@ -372,17 +372,17 @@ class SecurityLimits(SchemaExtension):
     """Tokens while parsing; validation work, depth and aliases before validation (which runs
     off the event loop); cost and rate before execution. Each refusal is charged."""
 
-    def __init__(self, settings: Settings, limiter: CostRateLimiter) -> None:
+    def __init__(self, settings: Settings, limiter: CostBudget) -> None:
         self.settings = settings
         self.limiter = limiter
 
-    def on_parse(self) -> Iterator[None]:
+    async def on_parse(self) -> AsyncIterator[None]:  # async: a refusal spends the budget
         ec = self.execution_context
         if ec.graphql_document is None and ec.query:
             try:
                 ec.graphql_document = parse_within_limit(ec.query, self.settings.max_query_tokens)
             except LimitExceeded as refusal:
-                self.refuse(refusal)
+                await self.refuse(refusal)
         yield
 
     async def on_validate(self) -> AsyncIterator[None]:
@@ -392,7 +392,7 @@ class SecurityLimits(SchemaExtension):
             try:
                 self.check_shape(document)
             except LimitExceeded as refusal:
-                self.refuse(refusal)
+                await self.refuse(refusal)
             ec.pre_execution_errors = await asyncio.get_running_loop().run_in_executor(
                 VALIDATION_THREADS,
                 validate_document,
@@ -402,7 +402,7 @@ class SecurityLimits(SchemaExtension):
             )
         yield
 
-    def on_execute(self) -> Iterator[None]:
+    async def on_execute(self) -> AsyncIterator[None]:  # async: a shared budget is in Redis
         try:
             cost = self.operation_cost()
             if cost > self.settings.max_query_cost:
@@ -414,8 +414,8 @@ class SecurityLimits(SchemaExtension):
                     "cost",
                 )
         except LimitExceeded as refusal:
-            self.refuse(refusal)
-        self.charge(cost)
+            await self.refuse(refusal)
+        await self.charge(cost)
         yield
 
     def check_shape(self, document: DocumentNode) -> None:
@@ -436,15 +436,15 @@ class SecurityLimits(SchemaExtension):
                     "depth",
                 )
 
-    def charge(self, cost: int) -> None:
+    async def charge(self, cost: int) -> None:
         context = self.execution_context.context
         if isinstance(context, Context):
-            self.limiter.charge(context.principal.actor, cost)
+            await self.limiter.spend(context.principal.actor, cost)
 
-    def refuse(self, refusal: LimitExceeded) -> NoReturn:
+    async def refuse(self, refusal: LimitExceeded) -> NoReturn:
         """Charge the refused request the largest cost an accepted one may have, then raise
         the refusal (or the rate refusal, once the caller's budget is spent)."""
-        self.charge(self.settings.max_query_cost)
+        await self.charge(self.settings.max_query_cost)
         raise refusal
 
     def operation_cost(self) -> int:
@@ -473,14 +473,15 @@ class SecurityLimits(SchemaExtension):
 
 
 def security_extensions(
-    settings: Settings,
+    settings: Settings, limiter: CostBudget | None = None
 ) -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
-    """The schema extensions enforcing ``settings``' limits; one rate limiter per schema.
+    """The schema extensions enforcing ``settings``' limits; one rate limiter per schema
+    (``limiter``, else the one the settings ask for).
 
     Example:
         ``strawberry.Schema(query=Query, extensions=security_extensions(settings))``
     """
-    limiter = CostRateLimiter(settings.rate_limit_cost_per_minute)
+    limiter = rate_limiter_for(settings) if limiter is None else limiter
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         lambda: SecurityLimits(settings, limiter)
     ]

@@ -20,8 +20,10 @@ from graph_api.api.limits import security_extensions
 from graph_api.api.map.mutations import MapMutation
 from graph_api.api.map.queries import MapQuery
 from graph_api.api.map.types import NODE_TYPES, RELATIONSHIP_TYPES
+from graph_api.api.ratelimit import CostBudget
 from graph_api.api.scalars import SCALARS
 from graph_api.config import Settings
+from graph_api.observability.graphql import OperationTelemetry
 
 
 @strawberry.type
@@ -43,15 +45,19 @@ class Schema(strawberry.Schema):
         """
 
 
-def build_schema(settings: Settings | None = None) -> strawberry.Schema:
-    """The schema; with ``settings`` it enforces their limits (and production's posture)."""
+def build_schema(
+    settings: Settings | None = None, rate_limiter: CostBudget | None = None
+) -> strawberry.Schema:
+    """The schema; with ``settings`` it enforces their limits (and production's posture)
+    and reports each operation to metrics, logs and traces."""
     config = StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS)
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = []
     if settings is not None:
         if settings.allow_batching:
             config.batching_config = {"max_operations": settings.max_batch_operations}
         config.disable_field_suggestions = settings.production
-        extensions = security_extensions(settings)
+        # telemetry first: its span and timing enclose the limits' checks and refusals
+        extensions = [OperationTelemetry, *security_extensions(settings, rate_limiter)]
     return Schema(
         query=Query,
         mutation=Mutation,

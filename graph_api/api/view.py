@@ -5,6 +5,13 @@ whose message names what is wrong (``extensions.code = "BAD_REQUEST"``), never a
 unexpected error is masked (``INTERNAL`` with the request id) in every mode and logged with its
 traceback; a refusal by a limit is logged in one line; a request that failed as a whole
 because the database is not answering is a 503 with ``Retry-After``.
+
+GraphQL over HTTP (the graphql-over-http draft): ``application/graphql-response+json`` when
+the Accept header prefers it, with 400 for a request that never executed (unparseable,
+invalid, bad variables); ``application/json`` otherwise, 200 for every well-formed request.
+Either way a request that never executed has no ``data`` entry. GET runs queries only; a
+mutation over GET is 405 with ``Allow: POST``. A rate-limit refusal is 429 with
+``Retry-After`` under both media types.
 """
 
 from __future__ import annotations
@@ -19,13 +26,14 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from graph_api.api.auth import Authenticator
@@ -39,9 +47,13 @@ from graph_api.errors import (
     Unauthenticated,
     Unavailable,
 )
+from graph_api.observability.metrics import LIMIT_REFUSALS
+from graph_api.observability.requests import actor_label, current_request, outcome_of_errors
 
 log = logging.getLogger("graph_api.graphql")
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+JSON_MEDIA_TYPE = "application/json"
+GRAPHQL_RESPONSE_MEDIA_TYPE = "application/graphql-response+json"
 MAX_JSON_NESTING = 64
 """Deepest nesting of arrays and objects in a body; an account document needs about ten."""
 INT64 = 2**63
@@ -217,6 +229,54 @@ def rate_limited(response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse])
     return max(waits) if waits else None
 
 
+def response_media_type(accept: str | None) -> str:
+    """The media type to answer in: ``application/graphql-response+json`` when the Accept
+    header rates it at least as high as ``application/json`` (and above zero), else
+    ``application/json`` (also for no Accept header, ``*/*`` or anything unknown).
+
+    Example:
+        ``response_media_type("application/graphql-response+json, application/json;q=0.9")``
+        is ``"application/graphql-response+json"``.
+    """
+    if not accept:
+        return JSON_MEDIA_TYPE
+    graphql_q = json_q = 0.0
+    for part in accept.split(","):
+        media, *params = part.split(";")
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        media = media.strip().lower()
+        if media == GRAPHQL_RESPONSE_MEDIA_TYPE:
+            graphql_q = max(graphql_q, quality)
+        elif media in {JSON_MEDIA_TYPE, "application/*", "*/*"}:
+            json_q = max(json_q, quality)
+    return GRAPHQL_RESPONSE_MEDIA_TYPE if graphql_q > 0 and graphql_q >= json_q else JSON_MEDIA_TYPE
+
+
+def never_executed(result: ExecutionResult) -> bool:
+    """Errors raised before execution began (parse, validation, variables, limits) carry
+    no path; the GraphQL spec then leaves ``data`` out of the response."""
+    return (
+        result.data is None
+        and bool(result.errors)
+        and all(error.path is None for error in result.errors or ())
+    )
+
+
+class MutationOverGet(Exception):
+    """A mutation (or subscription) sent with GET: answered 405, ``Allow: POST``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class GraphQLView(GraphQL[Context, None]):
     """strawberry's ASGI view with this service's context and error policy."""
 
@@ -231,6 +291,8 @@ class GraphQLView(GraphQL[Context, None]):
         request = Request(scope, receive)
         try:
             response = await self.run(request)
+        except MutationOverGet as refused:
+            response = error_response(405, "METHOD_NOT_ALLOWED", refused.reason, Allow="POST")
         except HTTPException as error:
             code = HTTP_CODES.get(error.status_code, "BAD_REQUEST")
             response = error_response(error.status_code, code, error.reason)
@@ -266,6 +328,39 @@ class GraphQLView(GraphQL[Context, None]):
         for index, operation in enumerate(value):
             check_operation(operation, f"operation {index} of the batch")
 
+    async def get_sub_response(self, request: Request) -> Response:  # type: ignore[override]
+        sub_response = await super().get_sub_response(request)
+        # the negotiated media type travels to create_response on the sub-response
+        sub_response.headers["content-type"] = response_media_type(request.headers.get("accept"))
+        return sub_response
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        try:
+            return await super().execute_single(
+                request=request,
+                request_adapter=request_adapter,
+                sub_response=sub_response,
+                context=context,
+                root_value=root_value,
+                request_data=request_data,
+            )
+        except HTTPException as error:
+            if request_adapter.method == "GET" and isinstance(
+                error.__cause__, InvalidOperationTypeError
+            ):
+                raise MutationOverGet(
+                    f"{error.reason}: GET runs queries only; send mutations with POST"
+                ) from error
+            raise
+
     async def get_context(self, request: Any, response: Any) -> Context:
         state = request.state
         return Context(
@@ -278,11 +373,14 @@ class GraphQLView(GraphQL[Context, None]):
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
-        data: GraphQLHTTPResponse = {"data": result.data}
+        data: GraphQLHTTPResponse = {} if never_executed(result) else {"data": result.data}
         if result.errors:
             data["errors"] = [self.format_error(request, e) for e in result.errors]
         if result.extensions:
             data["extensions"] = result.extensions
+        record = current_request()
+        if record is not None and record.outcome in {None, "ok"}:
+            record.outcome = outcome_of_errors(data.get("errors"))
         return data
 
     def create_response(
@@ -290,6 +388,8 @@ class GraphQLView(GraphQL[Context, None]):
         response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
         sub_response: Response,
     ) -> Response:
+        media_type = sub_response.headers.get("content-type", JSON_MEDIA_TYPE)
+        del sub_response.headers["content-type"]
         retry_after = rate_limited(response_data)
         if retry_after is not None:
             sub_response.status_code = 429
@@ -297,19 +397,23 @@ class GraphQLView(GraphQL[Context, None]):
         elif wholly_unavailable(response_data):
             sub_response.status_code = 503
             sub_response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
-        return super().create_response(response_data, sub_response)
+        elif (
+            media_type == GRAPHQL_RESPONSE_MEDIA_TYPE
+            and isinstance(response_data, dict)
+            and "data" not in response_data
+        ):
+            sub_response.status_code = 400
+        response = super().create_response(response_data, sub_response)
+        if media_type == GRAPHQL_RESPONSE_MEDIA_TYPE:
+            response.headers["content-type"] = f"{media_type}; charset=utf-8"
+        return response
 
     def format_error(self, request: Request, error: GraphQLError) -> dict[str, Any]:
         original = error.original_error
         formatted = error.formatted
         if isinstance(original, FlagbearerError):
             if isinstance(original, LimitExceeded):
-                log.warning(
-                    "request %s refused by the %s limit: %s",
-                    request.state.request_id,
-                    original.limit,
-                    original.message,
-                )
+                count_refusal(original.limit)  # named in the request's one log line
             formatted["message"] = original.message
             formatted["extensions"] = error_extensions(original)
             return dict(formatted)
@@ -351,6 +455,8 @@ class AuthenticatedGraphQL:
         request = Request(scope, receive)
         state = scope["state"]
         if self._is_ide_page(request):
+            if (record := current_request()) is not None:
+                record.graphql = False  # the IDE's page, not an operation
             page = await self.view.render_graphql_ide(request)
             await page(scope, receive, send)
             return
@@ -361,6 +467,7 @@ class AuthenticatedGraphQL:
         )
         declared = request.headers.get("content-length", "0")
         if not declared.isdigit() or int(declared) > self.max_body_bytes:
+            count_refusal("body")
             await too_large(scope, receive, send)
             return
         database = self.database_ref()
@@ -376,8 +483,12 @@ class AuthenticatedGraphQL:
                 503, error.code, error.message, **{"Retry-After": str(UNAVAILABLE_RETRY_AFTER)}
             )(scope, receive, send)
             return
+        if (record := current_request()) is not None:
+            record.tenant = state["principal"].tenant_id
+            record.key = actor_label(state["principal"].actor)
         body = await read_body(receive, self.max_body_bytes)
         if body is None:
+            count_refusal("body")
             await too_large(scope, receive, send)
             return
         state["database"] = database
@@ -391,6 +502,13 @@ class AuthenticatedGraphQL:
             and "query" not in request.query_params
             and "text/html" in request.headers.get("accept", "")
         )
+
+
+def count_refusal(limit: str) -> None:
+    """A request refused by ``limit``: counted, and named in the request's log line."""
+    LIMIT_REFUSALS.labels(limit).inc()
+    if (record := current_request()) is not None:
+        record.limit = limit
 
 
 async def answer_if_cancelled(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:

@@ -34,6 +34,8 @@ from neo4j.exceptions import (
 
 from graph_api.config import Settings
 from graph_api.errors import Conflict, LimitExceeded, Unavailable
+from graph_api.observability.metrics import NEO4J_POOLS
+from graph_api.observability.timing import observed_transaction
 
 T = TypeVar("T")
 Work = Callable[[AsyncManagedTransaction], Awaitable[T]]
@@ -55,22 +57,25 @@ class Database:
     def __init__(self, driver: AsyncDriver, database: str) -> None:
         self.driver = driver
         self.database = database
+        NEO4J_POOLS.track(driver)  # its pool's connections show in /metrics
 
     async def read(self, work: Work[T]) -> T:
         """Run ``work`` in a managed read transaction (retried on transient errors)."""
-        try:
-            async with self.driver.session(database=self.database) as session:
-                return await session.execute_read(work)
-        except (Neo4jError, ServiceUnavailable, SessionExpired) as error:
-            raise map_error(error) from error
+        with observed_transaction("read", work, self.database):
+            try:
+                async with self.driver.session(database=self.database) as session:
+                    return await session.execute_read(work)
+            except (Neo4jError, ServiceUnavailable, SessionExpired) as error:
+                raise map_error(error) from error
 
     async def write(self, work: Work[T]) -> T:
         """Run ``work`` in a managed write transaction: it lands whole or not at all."""
-        try:
-            async with self.driver.session(database=self.database) as session:
-                return await session.execute_write(work)
-        except (Neo4jError, ServiceUnavailable, SessionExpired) as error:
-            raise map_error(error) from error
+        with observed_transaction("write", work, self.database):
+            try:
+                async with self.driver.session(database=self.database) as session:
+                    return await session.execute_write(work)
+            except (Neo4jError, ServiceUnavailable, SessionExpired) as error:
+                raise map_error(error) from error
 
     async def ping(self) -> None:
         try:

@@ -10,6 +10,7 @@ from graph_api.api.documents.types import ImportDocumentResult, ImportResult
 from graph_api.api.results import guarded
 from graph_api.api.scalars import ImportMode
 from graph_api.domain import enums
+from graph_api.observability.timing import observed_import
 from graph_api.repositories.documents import import_document
 
 
@@ -28,9 +29,10 @@ class DocumentMutation:
         reason: str | None = None,
     ) -> ImportDocumentResult:
         async def work(c: Context) -> ImportResult:
-            summary = await import_document(
-                c.database, c.principal, document, enums.ImportMode(mode), reason=reason
-            )
+            with observed_import("graphql", document):
+                summary = await import_document(
+                    c.database, c.principal, document, enums.ImportMode(mode), reason=reason
+                )
             return ImportResult.from_summary(summary)
 
         return await guarded(info, work)
