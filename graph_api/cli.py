@@ -12,22 +12,24 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from graph_api.config import PROJECT_ROOT, Settings, UnsafeSettings, load_settings
+from graph_api.config import Settings, UnsafeSettings, load_settings
 from graph_api.db.driver import Database, open_database, wait_until_ready
 from graph_api.db.local_server import LocalNeo4j
 from graph_api.db.migrations import apply_migrations
 from graph_api.domain.enums import ImportMode, Role
 from graph_api.domain.principal import Principal
 from graph_api.errors import FlagbearerError, InvalidInput
+from graph_api.package_data import DEMO_SEEDS_DIR
 from graph_api.repositories import keys as keys_repo
 from graph_api.repositories.documents import export_document, import_document
 
 T = TypeVar("T")
-SEEDS_DIR = PROJECT_ROOT / "seeds" / "demo"
 DEMO_TENANT = "demo"
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
-neo4j_app = typer.Typer(no_args_is_help=True, help="The local Neo4j (data under .data/neo4j).")
+neo4j_app = typer.Typer(
+    no_args_is_help=True, help="The local Neo4j (data under FLAGBEARER_DATA_DIR/neo4j)."
+)
 keys_app = typer.Typer(no_args_is_help=True, help="API keys: create, list, revoke, rotate.")
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(keys_app, name="keys")
@@ -131,7 +133,7 @@ async def _seed_demo_and_key(database: Database) -> str:
 
 async def seed_tenant(database: Database, tenant: str) -> int:
     """Import every seed document, in name order, as one tenant; returns the file count."""
-    files = sorted(SEEDS_DIR.glob("*.json"))
+    files = sorted(DEMO_SEEDS_DIR.glob("*.json"))
     principal = cli_principal(tenant)
     for path in files:
         document = json.loads(path.read_text("utf-8"))
@@ -149,7 +151,7 @@ def print_schema() -> None:
 
 @app.command()
 def migrate() -> None:
-    """Apply the schema migrations under schema/migrations (idempotent)."""
+    """Apply the schema migrations the package ships (idempotent)."""
     settings = load_settings()
     ensure_neo4j(settings)
 
@@ -164,7 +166,7 @@ def migrate() -> None:
 def seed(
     tenant: Annotated[str, typer.Option(help="Tenant to load the demo data into.")] = DEMO_TENANT,
 ) -> None:
-    """Load the demo tenant from seeds/ (idempotent)."""
+    """Load the demo tenant (the seed documents the package ships; idempotent)."""
     settings = load_settings()
     ensure_neo4j(settings)
     count = run_with_database(settings, lambda db: seed_tenant(db, tenant))

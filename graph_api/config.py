@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -18,6 +19,22 @@ TLS_SCHEMES = frozenset({"neo4j+s", "neo4j+ssc", "bolt+s", "bolt+ssc"})
 MIN_HS256_SECRET_BYTES = 32
 PAGE_SIZE_CEILING = 100
 MIN_METRICS_TOKEN_CHARS = 32
+
+
+def default_data_dir() -> Path:
+    """Where the local Neo4j keeps its data when ``FLAGBEARER_DATA_DIR`` is not set.
+
+    Run from a checkout (an editable install) it is the checkout's ``.data``; installed from
+    a wheel it is the user's data directory, ``$XDG_DATA_HOME/flagbearer`` or
+    ``~/.local/share/flagbearer``: never inside site-packages, and the same database whichever
+    directory ``graph-api`` is started from.
+    """
+    pyproject = PROJECT_ROOT / "pyproject.toml"
+    if pyproject.is_file() and 'name = "flagbearer-graph-api"' in pyproject.read_text("utf-8"):
+        return PROJECT_ROOT / ".data"
+    xdg_data_home = Path(os.environ.get("XDG_DATA_HOME", ""))
+    base = xdg_data_home if xdg_data_home.is_absolute() else Path.home() / ".local" / "share"
+    return base / "flagbearer"
 
 
 class UnsafeSettings(FlagbearerError):
@@ -62,7 +79,7 @@ class Settings(BaseSettings):
     neo4j_password: str = Field(default=DEFAULT_LOCAL_PASSWORD, alias="NEO4J_PASSWORD")
     neo4j_database: str = Field(default="neo4j", alias="NEO4J_DATABASE")
     neo4j_bolt_port: int = Field(default=7687, alias="NEO4J_BOLT_PORT")
-    data_dir: Path = Field(default=PROJECT_ROOT / ".data", alias="FLAGBEARER_DATA_DIR")
+    data_dir: Path = Field(default_factory=default_data_dir, alias="FLAGBEARER_DATA_DIR")
     # How long the driver may wait, in seconds: for a new connection; for a pooled one
     # (including connecting); for retries of a managed transaction to keep starting. Pooled
     # connections idle longer than the liveness timeout are checked before use.

@@ -3,7 +3,7 @@
 The roster, the committee and the key influence lines are written out by hand so the story is
 deliberate; the remaining "everyday" influence ties are filled in by a seeded random generator so
 that everyone has about three outgoing influence edges. The script is deterministic: running it
-again rewrites ``seeds/demo/30-harborline-bank.json`` byte for byte.
+again rewrites ``graph_api/seeds/demo/30-harborline-bank.json`` (package data) byte for byte.
 
     .venv/bin/python seeds/build_enterprise.py
 """
@@ -13,10 +13,11 @@ from __future__ import annotations
 import json
 import random
 import re
-from pathlib import Path
 from typing import Any, NamedTuple
 
-OUT = Path(__file__).resolve().parent / "demo" / "30-harborline-bank.json"
+from graph_api.package_data import DEMO_SEEDS_DIR
+
+OUT = DEMO_SEEDS_DIR / "30-harborline-bank.json"
 DOMAIN = "harborlinebank.com"
 PREFIX = "p-harborline-"
 SEED = 20270630

@@ -14,7 +14,8 @@ only numbers the departments).
   Strengths therefore lie in {0.5, 0.7, 0.9}. The data has no topic information, so no edge
   carries topics.
 
-The script is deterministic; run it to rewrite ``seeds/demo/40-krackhardt-hightech.json``:
+The script is deterministic; run it to rewrite ``graph_api/seeds/demo/40-krackhardt-hightech.json``
+(package data):
 
     .venv/bin/python seeds/build_krackhardt.py
 """
@@ -26,9 +27,10 @@ import json
 from pathlib import Path
 from typing import Any, NamedTuple
 
-HERE = Path(__file__).resolve().parent
-DATA = HERE / "krackhardt-hightech"
-OUT = HERE / "demo" / "40-krackhardt-hightech.json"
+from graph_api.package_data import DEMO_SEEDS_DIR
+
+DATA = Path(__file__).resolve().parent / "krackhardt-hightech"
+OUT = DEMO_SEEDS_DIR / "40-krackhardt-hightech.json"
 DOMAIN = "silverline-devices.com"
 
 BASE_STRENGTH = 0.5

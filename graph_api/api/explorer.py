@@ -1,4 +1,4 @@
-"""The graph explorer: the built single-page app (``explorer/dist``) served at ``/explorer``.
+"""The graph explorer: the built single-page app (package data) served at ``/explorer``.
 
 The page holds no data; it talks to ``/graphql`` with the key the user gives it. When the
 front end has not been built the routes answer 503 with the command that builds it, so a
@@ -15,9 +15,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
-from graph_api.config import PROJECT_ROOT
-
-EXPLORER_DIST = PROJECT_ROOT / "explorer" / "dist"
+from graph_api.package_data import EXPLORER_DIST
 
 # Everything the page loads comes from this origin (no CDN); the app adds nosniff and friends.
 _PAGE_HEADERS = {
@@ -34,7 +32,8 @@ _NOT_BUILT = """<!doctype html>
 <body style="font-family: system-ui, sans-serif; max-width: 42rem; margin: 3rem auto;">
 <h1>The explorer has not been built</h1>
 <p>The API is running, but the graph explorer's front end is missing from
-<code>explorer/dist</code>. Build it once (needs Node.js 20 and npm) and reload this page:</p>
+<code>graph_api/static/explorer</code>. Build it once (needs Node.js 20 and npm) and reload
+this page:</p>
 <pre>scripts/build-explorer</pre>
 <p>GraphQL itself is available at <a href="/graphql">/graphql</a>.</p>
 </body></html>

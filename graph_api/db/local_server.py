@@ -1,11 +1,12 @@
 """The local Neo4j 5.26 Community that ``graph-api`` runs when no ``NEO4J_URI`` is set.
 
-Neo4j is resolved from Maven Central by the small launcher in ``neo4j-launcher/`` (an embedded
-``DatabaseManagementService`` with Bolt on 127.0.0.1) and runs in its own JVM session, so it
-outlives the ``graph-api neo4j start`` that started it. The home directory holds everything:
-``data/`` and ``logs/`` (Neo4j's own), ``neo4j.pid`` and ``neo4j.log`` (the JVM's stdout and
-stderr). The compiled launcher is cached next to it, in ``home.parent / "launcher"``, keyed by
-the launcher's sources, so a repeat start runs no Maven at all.
+Neo4j is resolved from Maven Central by the small launcher the package ships in
+``graph_api/neo4j_launcher/`` (an embedded ``DatabaseManagementService`` with Bolt on 127.0.0.1)
+and runs in its own JVM session, so it outlives the ``graph-api neo4j start`` that started it.
+The home directory holds everything: ``data/`` and ``logs/`` (Neo4j's own), ``neo4j.pid`` and
+``neo4j.log`` (the JVM's stdout and stderr). The compiled launcher is cached next to it, in
+``home.parent / "launcher"``, keyed by the launcher's sources, so a repeat start runs no Maven
+at all.
 
 Example:
     >>> server = LocalNeo4j(home=Path(".data/neo4j"), bolt_port=7687)
@@ -33,8 +34,9 @@ from pathlib import Path
 from neo4j import GraphDatabase
 from neo4j.exceptions import DriverError, Neo4jError
 
-from graph_api.config import DEFAULT_LOCAL_PASSWORD, PROJECT_ROOT
+from graph_api.config import DEFAULT_LOCAL_PASSWORD
 from graph_api.errors import Unavailable
+from graph_api.package_data import NEO4J_LAUNCHER_DIR
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +93,7 @@ class LocalNeo4j:
         home: Path,
         bolt_port: int = 7687,
         password: str = DEFAULT_LOCAL_PASSWORD,
-        launcher_dir: Path = PROJECT_ROOT / "neo4j-launcher",
+        launcher_dir: Path = NEO4J_LAUNCHER_DIR,
     ) -> None:
         self.home = home.absolute()
         self.bolt_port = bolt_port

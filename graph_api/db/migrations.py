@@ -1,4 +1,4 @@
-"""Schema migrations: the Cypher files under ``schema/migrations``, applied idempotently."""
+"""Schema migrations: the Cypher files under ``graph_api/migrations``, applied idempotently."""
 
 from __future__ import annotations
 
@@ -9,10 +9,8 @@ from pathlib import Path
 
 from neo4j import AsyncManagedTransaction
 
-from graph_api.config import PROJECT_ROOT
 from graph_api.db.driver import Database
-
-MIGRATIONS_DIR = PROJECT_ROOT / "schema" / "migrations"
+from graph_api.package_data import MIGRATIONS_DIR
 
 RECORD_MIGRATION = """
 MERGE (m:SchemaMigration {version: $version})

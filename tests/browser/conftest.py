@@ -4,8 +4,8 @@ The app runs under uvicorn in a background thread against the tests' Neo4j
 (``neo4j_settings``), with the demo documents imported for a tenant of its own. Chromium is
 Debian's (``/usr/bin/chromium``, or ``FLAGBEARER_CHROMIUM``): the tests never download a
 browser, and fail (not skip) when there is none, since ``.ci/run`` installs it. The
-explorer is built first by ``scripts/build-explorer``, which returns at once when
-``explorer/dist`` is up to date.
+explorer is built first by ``scripts/build-explorer``, which returns at once when its build
+(``graph_api/static/explorer``) is up to date.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from graph_api.db.driver import open_database, wait_until_ready
 from graph_api.db.migrations import apply_migrations
 from graph_api.domain.enums import ImportMode, Role
 from graph_api.domain.principal import Principal
+from graph_api.package_data import DEMO_SEEDS_DIR, EXPLORER_DIST
 from graph_api.repositories.documents import import_document
 from graph_api.repositories.keys import create_key
 
@@ -67,12 +68,12 @@ def chromium_executable() -> str:
 
 @pytest.fixture(scope="session")
 def explorer_dist() -> Path:
-    """explorer/dist, built (or found up to date) by scripts/build-explorer."""
+    """The explorer build in the package, built (or found up to date) by scripts/build-explorer."""
     script = PROJECT_ROOT / "scripts" / "build-explorer"
     result = subprocess.run(
         [str(script)], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
     )
-    dist = PROJECT_ROOT / "explorer" / "dist"
+    dist = EXPLORER_DIST
     if result.returncode != 0 or not (dist / "index.html").is_file():
         pytest.fail(
             f"scripts/build-explorer failed ({result.returncode}); the explorer cannot be "
@@ -123,7 +124,7 @@ def demo_keys(neo4j_settings: Settings) -> DemoKeys:
             await wait_until_ready(database)
             await apply_migrations(database)
             principal = Principal(tenant, Role.ADMIN, actor="browser-tests")
-            for path in sorted((PROJECT_ROOT / "seeds" / "demo").glob("*.json")):
+            for path in sorted(DEMO_SEEDS_DIR.glob("*.json")):
                 document = json.loads(path.read_text("utf-8"))
                 await import_document(database, principal, document, ImportMode.REPLACE)
             editor = await create_key(database, tenant, Role.EDITOR, name="browser-editor")

@@ -9,11 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from graph_api.cli import app
-from graph_api.config import PROJECT_ROOT, Settings
+from graph_api.config import Settings
+from graph_api.package_data import DEMO_SEEDS_DIR
 
 pytestmark = pytest.mark.neo4j
-
-SEEDS = PROJECT_ROOT / "seeds" / "demo"
 
 
 @pytest.fixture(scope="module")
@@ -32,10 +31,9 @@ def _invoke(cli: CliRunner, *args: str) -> str:
 
 
 def test_import_export_plan_round_trip(cli: CliRunner, tmp_path: Path) -> None:
-    _invoke(cli, "import", str(SEEDS / "00-playbook.json"), "--tenant", "cli-a")
-    summary = json.loads(
-        _invoke(cli, "import", str(SEEDS / "50-tessaro-packaging.json"), "--tenant", "cli-a")
-    )
+    _invoke(cli, "import", str(DEMO_SEEDS_DIR / "00-playbook.json"), "--tenant", "cli-a")
+    tessaro = DEMO_SEEDS_DIR / "50-tessaro-packaging.json"
+    summary = json.loads(_invoke(cli, "import", str(tessaro), "--tenant", "cli-a"))
     assert summary["mode"] == "MERGE"
     assert summary["accounts"][0]["created"] is True
 

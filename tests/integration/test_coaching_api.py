@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from graph_api.config import PROJECT_ROOT
 from graph_api.db.driver import Database
 from graph_api.domain.enums import ImportMode, Role
 from graph_api.domain.principal import Principal
+from graph_api.package_data import DEMO_SEEDS_DIR
 from graph_api.repositories.documents import import_document
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.asyncio(loop_scope="session")]
@@ -39,7 +39,7 @@ query Plan($id: ID!, $options: CoachingOptions) {
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def seeded(database: Database) -> None:
     principal = Principal(TENANT, Role.ADMIN, "test")
-    for path in sorted((PROJECT_ROOT / "seeds" / "demo").glob("*.json")):
+    for path in sorted(DEMO_SEEDS_DIR.glob("*.json")):
         await import_document(
             database, principal, json.loads(path.read_text("utf-8")), ImportMode.REPLACE
         )
@@ -166,9 +166,8 @@ async def test_influence_paths_and_account_graph(seeded: None, gql: Any, make_ke
         {"a": account, "o": opportunity},
     )
     graph = body["data"]["accountGraph"]
-    document = json.loads(
-        (PROJECT_ROOT / "seeds/demo/50-tessaro-packaging.json").read_text("utf-8")
-    )["accounts"][0]
+    tessaro = json.loads((DEMO_SEEDS_DIR / "50-tessaro-packaging.json").read_text("utf-8"))
+    document = tessaro["accounts"][0]
     people = [n for n in graph["nodes"] if n["kind"] == "Stakeholder"]
     assert len(people) == len(document["stakeholders"])
     influences = [e for e in graph["edges"] if e["kind"] == "INFLUENCES"]

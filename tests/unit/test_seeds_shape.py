@@ -1,4 +1,4 @@
-"""Shape checks on the demo seed documents (seeds/demo/*.json), without a database.
+"""Shape checks on the demo seed documents (graph_api/seeds/demo/*.json), without a database.
 
 These cover what can be checked on the JSON alone: the invariants the importer enforces
 (DESIGN section 2), the coverage of the playbook, the scenario each demo account is meant to
@@ -28,10 +28,10 @@ from graph_api.domain.enums import (
     Seniority,
     Stance,
 )
+from graph_api.package_data import DEMO_SEEDS_DIR
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-DEMO = SEEDS / "demo"
-FILES = sorted(DEMO.glob("*.json"))
+FILES = sorted(DEMO_SEEDS_DIR.glob("*.json"))
 
 ROLES = {e.value for e in CommitteeRole}
 STANCES = {e.value for e in Stance}
