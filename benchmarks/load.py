@@ -180,6 +180,7 @@ class Outcome:
     ok: bool
     server_error: bool  # a 5xx answer, a broken connection, or an INTERNAL GraphQL error
     message: str = ""
+    timeout: bool = False
 
 
 @dataclass
@@ -192,6 +193,8 @@ class Ledger:
         default_factory=lambda: defaultdict(list))
     # (tenant, source, target) -> acknowledged creations
     creations: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    # updates answered as a success that carry another value than the one written
+    false_acknowledgements: list[str] = field(default_factory=list)
     error_log: list[str] = field(default_factory=list)
 
 
@@ -213,13 +216,23 @@ def assign_clients(tenants: Sequence[Tenant], count: int) -> list[Client]:
     return clients
 
 
+def told_of(kind: str, success: str, same_value: bool) -> str:
+    """What an update's answer told its writer: a success carrying the written value is an
+    acknowledgement; a typed error a refusal; a success carrying another value says nothing
+    reliable (the write may or may not have landed) and is reported as a false answer."""
+    if kind != success:
+        return REFUSED
+    return ACK if same_value else UNKNOWN
+
+
 # --- talking to the server ---------------------------------------------------------------
 
 
 class GraphQLFailure(Exception):
-    def __init__(self, message: str, *, server_error: bool) -> None:
+    def __init__(self, message: str, *, server_error: bool, timeout: bool = False) -> None:
         super().__init__(message)
         self.server_error = server_error
+        self.timeout = timeout
 
 
 async def call(
@@ -231,6 +244,9 @@ async def call(
             "/graphql", json={"query": query, "variables": variables},
             headers={"Authorization": f"Bearer {key}"},
         )
+    except httpx.TimeoutException as error:
+        raise GraphQLFailure(f"no answer in time ({type(error).__name__})", server_error=False,
+                             timeout=True) from error
     except httpx.HTTPError as error:
         raise GraphQLFailure(f"{type(error).__name__}: {error}", server_error=True) from error
     try:
@@ -278,9 +294,9 @@ async def operate(
             client.titles.append((title, UNKNOWN))
             kind, payload = typename_of(await call(http, tenant.key, EDIT_TITLE, {
                 "id": tenant.ids[client.person], "title": title}))
-            told = ACK if kind == "Stakeholder" and payload.get("title") == title else REFUSED
+            told = told_of(kind, "Stakeholder", payload.get("title") == title)
             client.titles[-1] = (title, told)
-            if told is REFUSED:
+            if told != ACK:
                 unexpected = f"updateStakeholder answered {kind} {json.dumps(payload)[:200]}"
         elif operation == "edit_influence":
             strength = (seq % 90 + 5) / 100  # consecutive writes always differ
@@ -288,9 +304,9 @@ async def operate(
             kind, payload = typename_of(await call(http, tenant.key, EDIT_INFLUENCE, {
                 "from": tenant.ids[client.person], "to": tenant.ids[client.influence_target],
                 "strength": strength}))
-            told = ACK if kind == "Influence" and payload.get("strength") == strength else REFUSED
+            told = told_of(kind, "Influence", payload.get("strength") == strength)
             client.strengths[-1] = (strength, told)
-            if told is REFUSED:
+            if told != ACK:
                 unexpected = f"updateInfluence answered {kind} {json.dumps(payload)[:200]}"
         elif operation == "edit_shared_seat":
             stance, evidence = rng.choice(STANCES), f"client {client.index} write {seq}"
@@ -301,9 +317,9 @@ async def operate(
                 "s": tenant.ids[tenant.shared_seat_holder], "o": tenant.opportunity_id,
                 "stance": stance, "evidence": evidence}))
             answered = (payload.get("stance"), payload.get("stanceEvidence"))
-            told = ACK if kind == "Seat" and answered == (stance, evidence) else REFUSED
+            told = told_of(kind, "Seat", answered == (stance, evidence))
             writes[position] = ((stance, evidence), told)
-            if told is REFUSED and kind != "ConflictError":  # a refused race is honest
+            if told != ACK and kind != "ConflictError":  # a refused race is honest
                 unexpected = f"updateSeat answered {kind} {json.dumps(payload)[:200]}"
         elif operation == "race_create":
             source, target = rng.choice(tenant.contested_pairs())
@@ -320,9 +336,15 @@ async def operate(
         message = f"{operation} ({tenant.name}): {failure}"
         ledger.error_log.append(message)
         ledger.outcomes.append(Outcome(operation, time.perf_counter() - began, ok=False,
-                                       server_error=failure.server_error, message=str(failure)))
+                                       server_error=failure.server_error, message=str(failure),
+                                       timeout=failure.timeout))
         return
     seconds = time.perf_counter() - began
+    if unexpected.startswith(("updateStakeholder answered Stakeholder",
+                              "updateInfluence answered Influence", "updateSeat answered Seat")):
+        ledger.false_acknowledgements.append(
+            f"{tenant.name}: client {client.index} wrote write {seq}; the success answer "
+            f"carried other values: {unexpected}")
     if unexpected:
         ledger.error_log.append(f"{operation} ({tenant.name}): {unexpected}")
     ledger.outcomes.append(Outcome(operation, seconds, ok=not unexpected, server_error=False,
@@ -526,7 +548,7 @@ async def verify(
                 lost.append(f"{tenant.name}: {stored_edges} stored influences {source} -> "
                             f"{target} after {created} acknowledged creations")
     print("verified: " + ", ".join(f"{n} {what}" for what, n in checked.items()))
-    return lost
+    return ledger.false_acknowledgements + lost
 
 
 # --- the run -----------------------------------------------------------------------------
@@ -566,14 +588,16 @@ def loopback_only(url: str) -> str:
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.load",
-                                     description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=float, default=120.0, help="seconds")
     parser.add_argument("--tenants", type=int, default=3)
     parser.add_argument("--people", type=int, default=100,
                         help="stakeholders in each tenant's account (at least 20)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--timeout", type=float, default=60.0,
+                        help="seconds a client waits for an answer")
     parser.add_argument("--url", help="drive this running server (loopback) instead of one of "
                         "its own; needs --key for each tenant")
     parser.add_argument("--key", action="append", default=[], metavar="TENANT=KEY",
@@ -597,7 +621,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 async def drive(url: str, tenants: list[Tenant], args: argparse.Namespace, imported: bool) -> int:
     limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
-    async with httpx.AsyncClient(base_url=url, timeout=60.0, limits=limits) as http:
+    async with httpx.AsyncClient(base_url=url, timeout=args.timeout, limits=limits) as http:
         if not imported:
             await import_over_http(http, tenants)
         for tenant in tenants:
@@ -614,6 +638,7 @@ async def drive(url: str, tenants: list[Tenant], args: argparse.Namespace, impor
         lost = await verify(http, clients, tenants, ledger)
     failed = [o for o in ledger.outcomes if not o.ok]
     server_errors = sum(o.server_error for o in failed)
+    timeouts = sum(o.timeout for o in failed)
     log = args.work_dir / "errors.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_text("\n".join(ledger.error_log) + ("\n" if ledger.error_log else ""), "utf-8")
@@ -625,9 +650,11 @@ async def drive(url: str, tenants: list[Tenant], args: argparse.Namespace, impor
             print(f"  {count:>5} × {operation}: {message[:300]}")  # noqa: RUF001 - a count
     for problem in lost:
         print(f"LOST: {problem}")
-    others = len(failed) - server_errors
+    others = len(failed) - server_errors - timeouts
+    notes = [f"{timeouts} requests unanswered after {args.timeout:g} s"] if timeouts else []
+    notes += [f"{others} other errors"] if others else []
     print(f"\n{server_errors} server errors, {len(lost)} lost updates"
-          + (f" ({others} other errors)" if others else ""))
+          + (f" ({'; '.join(notes)})" if notes else ""))
     return 1 if failed or lost else 0
 
 

@@ -238,6 +238,12 @@ def test_acceptable_values_after_a_writers_writes():
     assert load.acceptable([("a", refused)]) == []
 
 
+def test_an_update_answered_with_another_value_is_no_acknowledgement():
+    assert load.told_of("Seat", "Seat", same_value=True) == load.ACK
+    assert load.told_of("ConflictError", "Seat", same_value=False) == load.REFUSED
+    assert load.told_of("Seat", "Seat", same_value=False) == load.UNKNOWN
+
+
 def entry(at: str, old: str | None, new: str) -> dict:
     return {"at": at, "field": "stance", "oldValue": old, "newValue": new}
 
