@@ -21,7 +21,9 @@ import secrets
 import statistics
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -152,6 +154,30 @@ def check_answers(
     return service
 
 
+def diagnose(workload: Workload, target: Target, concurrency: int) -> list[str]:
+    """Ask ``concurrency`` copies of a workload at once, as the failing run did, and say what
+    came back (wrk counts errors but does not keep them)."""
+    request = workload.requests[target.kind]
+    headers = {"Content-Type": "application/json"}
+    if target.authorization:
+        headers["Authorization"] = target.authorization
+
+    def ask(_: int) -> str:
+        try:
+            response = httpx.post(target.server.url + request.path, content=request.encoded(),
+                                  headers=headers, timeout=300)
+        except httpx.HTTPError as error:
+            return f"{type(error).__name__}: {error}"
+        if response.status_code != 200:
+            return f"HTTP {response.status_code}: {response.text[:300]}"
+        errors = response.json().get("errors")
+        return f"HTTP 200 with errors: {json.dumps(errors)[:300]}" if errors else "ok"
+
+    with ThreadPoolExecutor(concurrency) as pool:
+        answers = Counter(pool.map(ask, range(concurrency)))
+    return [f"{count} × {answer}" for answer, count in answers.most_common()]  # noqa: RUF001
+
+
 def run_length(options: Options, service_seconds: float, concurrency: int) -> float:
     """Long enough for the figure to mean something: at c=1 about ten requests, at c=N two
     rounds of N concurrent requests (a CPU-bound server answers a burst of N together), but
@@ -240,6 +266,13 @@ def run(options: Options) -> int:
                         seconds = run_length(options, service[workload.name, who], concurrency)
                         runs.append(measure(workload, targets[who], concurrency, round_,
                                             seconds, neo4j, bodies))
+        failing = {(m.workload, m.target, m.concurrency) for m in runs if m.errors}
+        for name, who, concurrency in sorted(failing):
+            workload = next(x for x in chosen if x.name == name)
+            servers.wait_until_idle([targets[who].server.pid, neo4j.pid])
+            print(f"re-asking {name} of the {who} at c={concurrency} after errors:", flush=True)
+            for line in diagnose(workload, targets[who], concurrency):
+                print(f"  {line}", flush=True)
     results = work / f"results-{time.strftime('%Y%m%d-%H%M%S')}.json"
     results.write_text(json.dumps({
         "duration": options.duration, "rounds": options.rounds,
