@@ -44,7 +44,7 @@ MARKER = "BENCH_RESULT "
 
 @dataclass(frozen=True)
 class LoadResult:
-    requests: int
+    requests: int  # answered with a 2xx/3xx status: error answers do not count as throughput
     seconds: float
     errors: int  # connect + read + write + timeout + non-2xx/3xx answers
     p50_ms: float
@@ -62,7 +62,7 @@ def parse(output: str) -> LoadResult:
             raw = json.loads(line[len(MARKER) :])
             errors = sum(raw[k] for k in ("connect", "read", "write", "status", "timeout"))
             return LoadResult(
-                requests=int(raw["requests"]),
+                requests=int(raw["requests"]) - int(raw["status"]),
                 seconds=raw["duration_us"] / 1e6,
                 errors=int(errors),
                 p50_ms=raw["p50_us"] / 1000,
