@@ -203,13 +203,14 @@ def measure(
     neo4j_cpu = neo4j.cpu_seconds() - neo4j_before
     measurement = Measurement(
         workload.name, target.name, concurrency, round_, result.requests, result.seconds,
-        result.errors, result.p50_ms, result.p99_ms, server_cpu, neo4j_cpu,
+        result.errors, result.p50_ms, result.p99_ms, server_cpu, neo4j_cpu, result.error_kinds,
     )
     cpu = measurement.cpu_ms_per_request
     print(f"  round {round_} {workload.name:<19} {target.name:<5} c={concurrency:<2} "
           f"{result.seconds:>5.0f} s {result.requests:>6} req {measurement.per_second:>8.1f}/s "
           f"p50 {result.p50_ms:>8.1f} ms cpu {'-' if cpu is None else f'{cpu:.1f}'} ms/req"
-          f"{f'  ERRORS {result.errors}' if result.errors else ''}", flush=True)
+          f"{f'  ERRORS {result.errors} ({result.error_kinds})' if result.errors else ''}",
+          flush=True)
     return measurement
 
 

@@ -40,6 +40,7 @@ function done(summary, latency, requests)
 end
 """
 MARKER = "BENCH_RESULT "
+ERROR_KINDS = ("connect", "read", "write", "status", "timeout")
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class LoadResult:
     errors: int  # connect + read + write + timeout + non-2xx/3xx answers
     p50_ms: float
     p99_ms: float
+    error_kinds: str = ""  # e.g. "status 3, read 1": which of wrk's counters the errors are
 
     @property
     def per_second(self) -> float:
@@ -60,13 +62,14 @@ def parse(output: str) -> LoadResult:
     for line in output.splitlines():
         if line.startswith(MARKER):
             raw = json.loads(line[len(MARKER) :])
-            errors = sum(raw[k] for k in ("connect", "read", "write", "status", "timeout"))
+            errors = sum(raw[k] for k in ERROR_KINDS)
             return LoadResult(
                 requests=int(raw["requests"]) - int(raw["status"]),
                 seconds=raw["duration_us"] / 1e6,
                 errors=int(errors),
                 p50_ms=raw["p50_us"] / 1000,
                 p99_ms=raw["p99_us"] / 1000,
+                error_kinds=", ".join(f"{k} {raw[k]}" for k in ERROR_KINDS if raw[k]),
             )
     msg = f"wrk printed no result line:\n{output[-2000:]}"
     raise RuntimeError(msg)

@@ -30,6 +30,7 @@ class Measurement:
     p99_ms: float
     server_cpu_s: float
     neo4j_cpu_s: float
+    error_kinds: str = ""
 
     @property
     def per_second(self) -> float:
@@ -154,7 +155,7 @@ def failures(runs: Iterable[Measurement]) -> list[str]:
     """Runs with errors (non-2xx answers, timeouts, broken connections) or no request done."""
     return [
         f"{m.workload} on {TARGET_NAMES[m.target]} (c={m.concurrency}, round {m.round}): "
-        f"{m.errors} errors in {m.requests} requests"
+        f"{m.errors} errors ({m.error_kinds or 'none'}) and {m.requests} answers"
         for m in runs
         if m.errors or not m.requests
     ]

@@ -202,6 +202,7 @@ def test_wrk_result_line_is_parsed():
     result = parse(output)
     assert (result.requests, result.errors, result.p50_ms, result.p99_ms) == (198, 3, 1.5, 9.0)
     assert result.per_second == 99.0
+    assert result.error_kinds == "read 1, status 2"
     with pytest.raises(RuntimeError, match="no result line"):
         parse("Running 2s test\n")
 
@@ -224,7 +225,8 @@ def test_tables_show_medians_and_ratios():
     assert f"| one stakeholder | 10.0 | 15.0 | 1.5{x} |" in text
     assert failures(runs) == []
     broken = [*runs, Measurement("stakeholder", "api", 16, 4, 0, 10.0, 0, 0, 0, 0, 0)]
-    assert failures(broken) == ["stakeholder on this API (c=16, round 4): 0 errors in 0 requests"]
+    assert failures(broken) == [
+        "stakeholder on this API (c=16, round 4): 0 errors (none) and 0 answers"]
 
 
 # --- the load script ----------------------------------------------------------------------
