@@ -85,6 +85,15 @@ class CoverageStatus(StrEnum):
     UNCOVERED = "UNCOVERED"
 
 
+class ChampionVerdict(StrEnum):
+    """What the champion test says about a CHAMPION or SUPPORTER seat (DESIGN section 6)."""
+
+    CHAMPION = "CHAMPION"
+    COACH = "COACH"
+    CONFLICTED = "CONFLICTED"
+    ISOLATED = "ISOLATED"
+
+
 class ImportMode(StrEnum):
     MERGE = "MERGE"
     REPLACE = "REPLACE"
