@@ -30,7 +30,37 @@ def criticalities(
     rule: WinRule, approvers: Sequence[str], approval: Mapping[str, float]
 ) -> dict[str, float]:
     """Each approver's criticality given everyone's approval probability."""
-    return {approver: rule.swing(approval, approver) for approver in approvers}
+    return {approver: criticality(rule, approval, approver) for approver in approvers}
+
+
+def criticality(rule: WinRule, approval: Mapping[str, float], approver: str) -> float:
+    """``P(win | approver approves) - P(win | approver refuses)``, exactly.
+
+    For the vote rules this is the probability that the approver is pivotal — that the
+    others' approving weight lands in ``[needed - weight, needed)`` — summed from the vote
+    programme over the others, so it is a sum of non-negative terms: exactly 0 for an
+    approver who can never tip the vote, never a difference of two nearly equal floats.
+    """
+    if approver not in rule.voters:
+        return 0.0
+    if rule.rule in (DecisionRule.UNANIMOUS, DecisionRule.ECONOMIC_BUYER):
+        return rule.swing(approval, approver)
+    if rule.needed <= 0:
+        return 0.0
+    sums: dict[int, float] = {0: 1.0}
+    own = 0
+    for voter, weight in zip(rule.voters, rule.weights, strict=True):
+        if voter == approver:
+            own = weight
+            continue
+        p = approval[voter]
+        following: dict[int, float] = {}
+        for total, mass in sums.items():
+            yes = min(total + weight, rule.needed)
+            following[yes] = following.get(yes, 0.0) + mass * p
+            following[total] = following.get(total, 0.0) + mass * (1.0 - p)
+        sums = following
+    return sum(mass for total, mass in sums.items() if rule.needed - own <= total < rule.needed)
 
 
 def explain_criticality(
@@ -55,7 +85,7 @@ def explain_criticality(
         return f"{name}'s vote carries no weight, so it does not change the outcome (0.00)."
     approves = rule.probability({**approval, approver: 1.0})
     refuses = rule.probability({**approval, approver: 0.0})
-    swing = approves - refuses
+    swing = criticality(rule, approval, approver)
     if swing <= 0:
         return (
             f"The {_RULE_WORDS[rule.rule]} is settled by the others either way; "
