@@ -4,11 +4,11 @@ A fact is stale when it was verified more than ``stale_after_days`` days before
 ``Options.today``; a fact with no recorded date is not counted (nothing says it is old), and
 with no ``today`` nothing is stale. The plan warns about, in this order and each fact once:
 
-- for each chosen play, in plan order, along its path: each stakeholder
+- for each chosen play, in plan order, walking its path from the champion: each stakeholder
   (``last_verified_at``), their seat if they hold one (the stance that makes them a champion
-  or sets their relay factor), and each influence the path uses (of parallel edges, the
-  strongest one the argument may travel on — the edge that gave the reach; on a tie the most
-  recently verified);
+  or sets their relay factor), then the influence to the next stakeholder (of parallel edges,
+  the strongest one the argument may travel on — the edge that gave the reach; on a tie the
+  most recently verified);
 - then each approver seat, in the plan's approver order (a vacant seat is skipped: the
   departure warning already says so).
 
@@ -58,7 +58,7 @@ def stale_facts(
     edges = _edges_on(graph, chosen)
     for play in chosen:
         edge_filter = network.edge_filter(graph.arguments[play.argument_id])
-        for who in play.path:
+        for index, who in enumerate(play.path):
             person = graph.people.get(who)
             if person is not None:
                 consider(
@@ -78,15 +78,17 @@ def stale_facts(
                     f"{name_of(graph, who)}'s seat ({seat.role.value}, {seat.stance.value}), "
                     "on the path of a play in the plan,",
                 )
-        for source, target in zip(play.path, play.path[1:], strict=False):
-            edge = _edge_used(edges.get((source, target), ()), edge_filter)
+            if index + 1 == len(play.path):
+                continue
+            target = play.path[index + 1]
+            edge = _edge_used(edges.get((who, target), ()), edge_filter)
             if edge is not None:
                 consider(
                     FactKind.INFLUENCE,
-                    source,
+                    who,
                     target,
                     edge.verified_at,
-                    f"The influence of {name_of(graph, source)} on {name_of(graph, target)} "
+                    f"The influence of {name_of(graph, who)} on {name_of(graph, target)} "
                     f"({min(edge.strength, 1.0):.2f}), on the path of a play in the plan,",
                 )
     for approver in approvers:
