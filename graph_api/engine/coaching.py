@@ -110,7 +110,12 @@ def coaching_plan(
         deal_dependencies(
             effective,
             Replanner(
-                core.index, rule, core.baseline, options.capacity_per_champion, network.budget
+                core.index,
+                rule,
+                core.baseline,
+                options.capacity_per_champion,
+                network.budget,
+                core.chosen,
             ),
             core.chosen,
             rule.probability(core.with_plan),

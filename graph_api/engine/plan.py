@@ -22,7 +22,7 @@ A play's gain is ``(1-p)·0.6·value·swing`` with every factor in [0, 1], so a 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from graph_api.engine.budget import Budget
 from graph_api.engine.plays import Candidate
@@ -39,15 +39,33 @@ def greedy_plan(
     baseline: Mapping[str, float],
     capacity: int,
     budget: Budget | None = None,
+    prefix: Sequence[Candidate] = (),
 ) -> list[Candidate]:
-    """The chosen plays, in the order they were chosen (largest gain first)."""
-    open_plays = sorted(
-        (play for play in candidates if LIFT_PER_VALUE * play.value >= MIN_GAIN), key=_order
-    )
+    """The chosen plays, in the order they were chosen (largest gain first).
+
+    ``prefix`` lists plays already known to be the first rounds' choices (a what-if that
+    changes nothing they depend on); they are applied as if chosen, then the rounds go on.
+    """
     approval = dict(baseline)
     load: dict[str, int] = {}
     played: set[tuple[str, str]] = set()
     chosen: list[Candidate] = []
+    for play in prefix:
+        chosen.append(play)
+        load[play.champion_id] = load.get(play.champion_id, 0) + 1
+        played.add((play.approver_id, play.argument_id))
+        p = approval[play.approver_id]
+        approval[play.approver_id] = p + (1.0 - p) * LIFT_PER_VALUE * play.value
+    open_plays = sorted(
+        (
+            play
+            for play in candidates
+            if LIFT_PER_VALUE * play.value >= MIN_GAIN
+            and (play.approver_id, play.argument_id) not in played
+            and load.get(play.champion_id, 0) < capacity
+        ),
+        key=_order,
+    )
     while True:
         if budget is not None:
             budget.spend(len(open_plays))

@@ -51,7 +51,9 @@ class PlayIndex:
     """Every candidate play of one plan, kept per (champion, edge filter) search.
 
     ``plays`` maps each approver searched for to all its candidates, best first
-    (:meth:`Candidate.rank`); ``routes`` holds each search's best path to every approver.
+    (:meth:`Candidate.rank`); ``routes`` holds each search's best path to every approver and
+    ``route_plays`` the candidates over each of those paths; ``filter_of`` names the edge
+    filter of each argument.
     """
 
     def __init__(
@@ -81,10 +83,19 @@ class PlayIndex:
             for champion in sorted(committee.champions)
             for edge_filter in groups
         }
+        self.filter_of = {
+            argument.id: edge_filter
+            for edge_filter, arguments in groups.items()
+            for argument in arguments
+        }
+        self.route_plays: dict[tuple[str, EdgeFilter, str], list[Candidate]] = {
+            (champion, edge_filter, approver): list(self.candidates(champion, edge_filter, route))
+            for (champion, edge_filter), routes in self.routes.items()
+            for approver, route in routes.items()
+        }
         self.plays: dict[str, list[Candidate]] = {approver: [] for approver in approvers}
-        for (champion, edge_filter), routes in self.routes.items():
-            for route in routes.values():
-                self.plays[route.path[-1]].extend(self.candidates(champion, edge_filter, route))
+        for (_, _, approver), candidates in self.route_plays.items():
+            self.plays[approver].extend(candidates)
         for candidates in self.plays.values():
             candidates.sort(key=Candidate.rank)
 
@@ -116,42 +127,6 @@ class PlayIndex:
         """The best fit on ``approver`` among the arguments travelling on ``edge_filter``."""
         fits = self.fits[approver]
         return max(fits[argument.id] for argument in self.groups[edge_filter])
-
-    def without(self, leaving: frozenset[str], min_value: float = 0.0) -> Iterator[Candidate]:
-        """Every candidate left once ``leaving`` are gone (no plays on or by them).
-
-        Only searches whose best route to some approver ran through someone leaving are
-        redone, with those people excluded. Candidates worth less than ``min_value`` may be
-        left out (the redone searches stop below the reach that could still yield it).
-        """
-        for (champion, edge_filter), routes in self.routes.items():
-            if champion in leaving:
-                continue
-            affected = frozenset(
-                approver
-                for approver, route in routes.items()
-                if approver not in leaving and not leaving.isdisjoint(route.path)
-            )
-            redone: dict[str, InfluencePath] = {}
-            if affected:
-                weight = self.credibility[champion] * max(
-                    self.best_fit(approver, edge_filter) for approver in affected
-                )
-                floor = min_value / weight * _FLOOR_MARGIN if weight > 0 else 0.0
-                redone = self.network.best_from(
-                    champion, edge_filter, affected, self.max_hops, leaving, floor
-                )
-            for approver, route in routes.items():
-                if approver in leaving:
-                    continue
-                kept = redone.get(approver) if approver in affected else route
-                if kept is not None:
-                    yield from self.candidates(champion, edge_filter, kept)
-
-
-_FLOOR_MARGIN = 1.0 - 1e-9
-"""Floors are lowered a hair so rounding in ``value = reach·credibility·fit`` never drops a
-candidate worth exactly the minimum."""
 
 
 def candidate_plays(

@@ -30,7 +30,9 @@ def best_value_without(index: PlayIndex, approver: str, leaving: str) -> float:
         route = routes.get(approver)
         if champion == leaving or route is None or leaving not in route.path:
             continue
-        today = max((c.value for c in index.candidates(champion, edge_filter, route)), default=0)
+        today = max(
+            (c.value for c in index.route_plays[(champion, edge_filter, approver)]), default=0
+        )
         if today <= best:
             continue
         weight = index.credibility[champion] * index.best_fit(approver, edge_filter)

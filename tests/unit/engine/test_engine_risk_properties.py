@@ -368,7 +368,7 @@ def test_replanning_on_the_shared_network_matches_the_rebuilt_graph(
 ) -> None:
     options = Options(max_hops=max_hops, capacity_per_champion=capacity)
     core = plan_core(graph, options)
-    replanner = Replanner(core.index, core.rule, core.baseline, capacity, Budget())
+    replanner = Replanner(core.index, core.rule, core.baseline, capacity, Budget(), core.chosen)
     people = sorted({p for play in core.chosen for p in play.path} | set(core.baseline))
     groups = [frozenset({p}) for p in people]
     if len(graph.people) >= 2:
