@@ -77,14 +77,18 @@ async def run(stakeholders: int, seed: int) -> None:
     document = generate_account_document(stakeholders, seed)
     main = document["accounts"][0]
     edges = len(main["influences"]) + len(main["conflicts"])
-    print(f"account: {stakeholders:,} stakeholders, {edges:,} influence/conflict edges, "
-          f"{len(main['opportunities'][0]['committee'])} seats")
+    print(
+        f"account: {stakeholders:,} stakeholders, {edges:,} influence/conflict edges, "
+        f"{len(main['opportunities'][0]['committee'])} seats"
+    )
 
     start = time.perf_counter()
     validate_document(document)
     seconds = time.perf_counter() - start
-    print(f"{'validate (no database)':<34} {seconds:>8.2f} s "
-          f"{stakeholders / seconds:>12,.0f} stakeholders/s")
+    print(
+        f"{'validate (no database)':<34} {seconds:>8.2f} s "
+        f"{stakeholders / seconds:>12,.0f} stakeholders/s"
+    )
 
     with neo4j_settings() as config:
         database = open_database(config)
@@ -94,11 +98,13 @@ async def run(stakeholders: int, seed: int) -> None:
         try:
             first = await timed(
                 "first import (MERGE)",
-                lambda: import_document(database, who, document), stakeholders,
+                lambda: import_document(database, who, document),
+                stakeholders,
             )
             again = await timed(
                 "re-import, unchanged (MERGE)",
-                lambda: import_document(database, who, document), stakeholders,
+                lambda: import_document(database, who, document),
+                stakeholders,
             )
             replace = await timed(
                 "re-import, unchanged (REPLACE)",
@@ -110,7 +116,8 @@ async def run(stakeholders: int, seed: int) -> None:
                 person["title"] = f"{person['title']} (acting)"
             edited = await timed(
                 "re-import, 1 in 10 changed (MERGE)",
-                lambda: import_document(database, who, changed), stakeholders,
+                lambda: import_document(database, who, changed),
+                stakeholders,
             )
             exported = await timed(
                 "export",
@@ -126,8 +133,10 @@ async def run(stakeholders: int, seed: int) -> None:
     assert edited.nodes["Stakeholder"].updated == len(changed["accounts"][0]["stakeholders"][::10])
     expected = canonical(validate_document(changed))["accounts"][0]
     assert exported["accounts"][0] == expected, "the export differs from the imported account"
-    print(f"relationships created by the first import: {first.relationships.created:,}; "
-          "export equals the imported account")
+    print(
+        f"relationships created by the first import: {first.relationships.created:,}; "
+        "export equals the imported account"
+    )
 
 
 def main() -> None:

@@ -1,12 +1,14 @@
 """End-to-end coaching plan figures: engine time and the whole GraphQL request.
 
 For generated accounts of 50, 200 and 1,000 stakeholders (about 10 influence edges each),
-imports each into a throwaway local Neo4j (``.data/bench-neo4j``, Bolt port 7698, or
-``NEO4J_URI`` if set — it is NOT wiped, each run uses a fresh tenant), then prints the median
-of several runs of: the one-round-trip subgraph load, the pure engine, and the whole
-``coachingPlan`` request through the ASGI app with a real key.
+imports each into a throwaway local Neo4j (``.data/bench-neo4j``, Bolt port 7698, stopped at
+the end; or ``NEO4J_URI`` if set — it is NOT wiped, each run uses a fresh tenant), then prints
+the median of several runs of: the one-round-trip subgraph load, the pure engine, and the
+whole ``coachingPlan`` request through the ASGI app with a real key. For the loaded subgraph it
+also prints the engine's full plan (with deal risk) against the plain section-3 plan, in
+CPU time over interleaved runs, and their ratio (target: at most 2 at 1,000 stakeholders).
 
-    .venv/bin/python benchmarks/plan_bench.py [--runs 15]
+    .venv/bin/python benchmarks/plan_bench.py [--runs 15] [--bolt-port 7698]
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from engine_bench import interleaved_cpu_ms
 from generate import generate_account_document
 
 from graph_api import engine
@@ -54,12 +57,14 @@ query Plan($id: ID!) {
 """
 
 
-def settings() -> Settings:
+def settings(bolt_port: int) -> tuple[Settings, LocalNeo4j | None]:
+    """The database to use, and the local server this run started (stopped at the end)."""
     if os.environ.get("NEO4J_URI"):
-        return Settings()
-    server = LocalNeo4j(PROJECT_ROOT / ".data" / "bench-neo4j", bolt_port=7698, password=PASSWORD)
+        return Settings(), None
+    name = "bench-neo4j" if bolt_port == 7698 else f"bench-neo4j-{bolt_port}"
+    server = LocalNeo4j(PROJECT_ROOT / ".data" / name, bolt_port=bolt_port, password=PASSWORD)
     status = server.start()
-    return Settings(NEO4J_URI=status.bolt_uri, NEO4J_PASSWORD=PASSWORD)
+    return Settings(NEO4J_URI=status.bolt_uri, NEO4J_PASSWORD=PASSWORD), server
 
 
 async def timed(action: Any, runs: int) -> float:
@@ -71,8 +76,8 @@ async def timed(action: Any, runs: int) -> float:
     return statistics.median(samples)
 
 
-async def main(runs: int) -> None:
-    config = settings()
+async def main(runs: int, bolt_port: int) -> None:
+    config, server = settings(bolt_port)
     database = open_database(config)
     await wait_until_ready(database)
     await apply_migrations(database)
@@ -81,7 +86,10 @@ async def main(runs: int) -> None:
     key = (await create_key(database, tenant, Role.VIEWER)).secret
     app = create_app(config, database=database)
     transport = httpx.ASGITransport(app=app)
-    print(f"{'stakeholders':>12} {'edges':>6} {'load ms':>8} {'engine ms':>10} {'request ms':>11}")
+    print(
+        f"{'stakeholders':>12} {'edges':>6} {'load ms':>8} {'engine ms':>10} {'request ms':>11}"
+        f" {'plain cpu ms':>12} {'full cpu ms':>11} {'ratio':>5}"
+    )
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
         for n in (50, 200, 1000):
             document = generate_account_document(n, seed=1)
@@ -112,14 +120,20 @@ async def main(runs: int) -> None:
             load_ms = await timed(load, runs)
             engine_ms = await timed(run_engine, runs)
             request_ms = await timed(request, runs)
+            plain_cpu, full_cpu = interleaved_cpu_ms(subgraph, runs)
             print(
                 f"{n:>12} {len(subgraph.influences):>6} {load_ms:>8.1f} {engine_ms:>10.1f} "
-                f"{request_ms:>11.1f}"
+                f"{request_ms:>11.1f} {plain_cpu:>12.1f} {full_cpu:>11.1f} "
+                f"{full_cpu / plain_cpu:>5.2f}"
             )
     await database.close()
+    if server is not None:
+        server.stop()
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15)
-    asyncio.run(main(parser.parse_args().runs))
+    parser.add_argument("--bolt-port", type=int, default=7698, help="the local Neo4j's port")
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.runs, arguments.bolt_port))

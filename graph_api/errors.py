@@ -84,6 +84,14 @@ class LimitExceeded(FlagbearerError):
         self.retry_after = retry_after
 
 
+class BudgetExceeded(LimitExceeded):
+    """The coaching engine ran past its budget for one request.
+
+    ``limit`` is ``"engineTime"`` (the deadline passed) or ``"engineVisits"`` (the searches
+    visited more nodes than allowed); the API answers LIMIT_EXCEEDED like any other limit.
+    """
+
+
 @dataclass
 class ProblemCollector:
     """Collects problems while walking an input, so every one is reported at once."""

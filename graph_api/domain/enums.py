@@ -93,6 +93,15 @@ class Outcome(StrEnum):
     NO_DECISION = "NO_DECISION"
 
 
+class ChampionVerdict(StrEnum):
+    """What the champion test says of a CHAMPION or SUPPORTER seat (docs/coaching-model.md)."""
+
+    CHAMPION = "CHAMPION"
+    COACH = "COACH"
+    CONFLICTED = "CONFLICTED"
+    ISOLATED = "ISOLATED"
+
+
 class ImportMode(StrEnum):
     MERGE = "MERGE"
     REPLACE = "REPLACE"

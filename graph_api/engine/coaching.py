@@ -15,31 +15,56 @@ Reading choices where DESIGN section 3 leaves room (each one is what a seller wo
   work on a champion), and never name the approver themself.
 - Approvers are listed economic buyers first, then approvers, then veto holders, each by
   name then id; the plan lists plays in the order the greedy chose them.
-- Warnings come in a fixed order: the decision rule, the data, stance contradictions, then
-  per approver in listing order.
+- Warnings come in a fixed order: departures and what-ifs, the decision rule, the data,
+  stance contradictions, then per approver in listing order, then stale facts.
+
+Deal risk (DESIGN section 6) is computed on the same subgraph, network and searches:
+criticality (:mod:`~graph_api.engine.criticality`), the champion test
+(:mod:`~graph_api.engine.champions`), single threads (:mod:`~graph_api.engine.threads`),
+deal dependencies (:mod:`~graph_api.engine.dependencies`) and freshness
+(:mod:`~graph_api.engine.freshness`). ``Options.without`` and every departure recorded by
+``Options.today`` are applied first, as a pure subgraph transform
+(:mod:`~graph_api.engine.departures`): the plan is then the normal plan of what is left.
+
+Every search spends from one :class:`~graph_api.engine.budget.Budget` (``None``: unbounded),
+so a request that runs too long stops with :class:`~graph_api.errors.BudgetExceeded`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import chain
 
 from graph_api.domain.enums import CommitteeRole, CoverageStatus, DecisionRule, Stance
+from graph_api.engine.budget import Budget
+from graph_api.engine.champions import champion_assessments
 from graph_api.engine.committee import Committee, read_committee
+from graph_api.engine.criticality import criticalities, explain_criticality
+from graph_api.engine.departures import (
+    check_without,
+    departed,
+    departure_warnings,
+    without_people,
+)
+from graph_api.engine.dependencies import Replanner, deal_dependencies
 from graph_api.engine.explanation import name_of
 from graph_api.engine.fit import fit, known_concerns
+from graph_api.engine.freshness import stale_facts
 from graph_api.engine.model import (
     ApproverAssessment,
     CoachingResult,
     DevelopCandidate,
     InfluencePath,
+    KeyPerson,
     Options,
     Subgraph,
     Threat,
 )
 from graph_api.engine.plan import greedy_plan
-from graph_api.engine.plays import Candidate, candidate_plays, to_play
+from graph_api.engine.plays import Candidate, PlayIndex, to_play
 from graph_api.engine.probability import BASELINE_BY_STANCE, WinRule, lifted, weighted_rule
 from graph_api.engine.reach import Network
+from graph_api.engine.threads import explain_key_person, explain_single_thread, key_people
 
 COVERED_VALUE = 0.25
 THREAT_REACH = 0.2
@@ -48,30 +73,114 @@ MAX_DEVELOP_CANDIDATES = 5
 DEFAULT_OPTIONS = Options()
 
 
-def coaching_plan(graph: Subgraph, options: Options = DEFAULT_OPTIONS) -> CoachingResult:
-    """Assess every approver of the opportunity and choose the plays worth running.
+def coaching_plan(
+    graph: Subgraph, options: Options = DEFAULT_OPTIONS, *, budget: Budget | None = None
+) -> CoachingResult:
+    """Assess every approver of the opportunity, choose the plays worth running, and weigh
+    the deal's risks.
 
     Raises:
-        InvalidInput: an option is outside its range (every bad option is named).
+        InvalidInput: an option is outside its range, or ``without`` names someone who is
+            not on the account (every problem is named).
+        BudgetExceeded: the work ran past ``budget``.
 
     Example:
-        >>> result = coaching_plan(subgraph, Options(max_hops=2))
+        >>> result = coaching_plan(subgraph, Options(max_hops=2, today=date(2026, 11, 30)))
         >>> result.plan[0].explanation
         "Dana reaches Chris (CFO) directly (0.80); Chris weighs Operational downtime highest;
         coach Dana on the German-shepherd (loss-avoidance) argument 'No more 3 a.m. outages'
         (fit 0.70, value 0.56)."
+        >>> result.champions[0].verdict
+        <ChampionVerdict.CHAMPION: 'CHAMPION'>
     """
     options.validate()
+    check_without(graph, options)
+    left = departed(graph, options.today)
+    leaving = options.without | left.keys()
+    effective = without_people(graph, leaving)
+    core = plan_core(effective, options, budget)
+    committee, network, rule = core.committee, core.network, core.rule
+    approvers = committee.approvers
+    criticality = criticalities(rule, approvers, core.baseline)
+    criticality_with_plan = criticalities(rule, approvers, core.with_plan)
+    assessments = tuple(
+        _assess(core, a, criticality[a], criticality_with_plan[a]) for a in approvers
+    )
+    dependencies = (
+        deal_dependencies(
+            effective,
+            Replanner(
+                core.index,
+                rule,
+                core.baseline,
+                options.capacity_per_champion,
+                network.budget,
+                core.chosen,
+            ),
+            core.chosen,
+            rule.probability(core.with_plan),
+        )
+        if options.deal_dependencies
+        else ()
+    )
+    stale = stale_facts(effective, network, core.chosen, approvers, options, frozenset(leaving))
+    warnings = departure_warnings(graph, options.without, left, options.today)
+    warnings += core.warnings
+    warnings += [fact.warning for fact in stale]
+    return CoachingResult(
+        opportunity_id=graph.opportunity_id,
+        decision_rule=rule.rule,
+        win_probability=rule.probability(core.baseline),
+        win_probability_with_plan=rule.probability(core.with_plan),
+        approvers=assessments,
+        plan=tuple(to_play(effective, c) for c in core.chosen),
+        warnings=tuple(dict.fromkeys(warnings)),
+        champions=champion_assessments(
+            effective, committee, network, criticality, options.max_hops
+        ),
+        deal_dependencies=dependencies,
+        stale_facts=stale,
+        without=tuple(sorted(leaving)),
+    )
+
+
+@dataclass(frozen=True)
+class PlanCore:
+    """The section-3 plan of one subgraph, with everything the risk analyses reuse."""
+
+    graph: Subgraph
+    options: Options
+    committee: Committee
+    network: Network
+    rule: WinRule
+    index: PlayIndex
+    baseline: dict[str, float]
+    chosen: list[Candidate]
+    with_plan: dict[str, float]
+    statuses: dict[str, CoverageStatus]
+    develop: dict[str, tuple[DevelopCandidate, ...]]
+    threats: dict[str, tuple[Threat, ...]]
+    warnings: list[str]
+
+
+def plan_core(graph: Subgraph, options: Options, budget: Budget | None = None) -> PlanCore:
+    """The section-3 plan: plays, the greedy choice, statuses, develop candidates, threats
+    and the section-3 warnings (``coaching_plan`` adds section 6 on top)."""
     committee = read_committee(graph)
-    network = Network(graph, committee)
+    network = Network(graph, committee, budget)
     rule, warnings = resolve_rule(graph, committee)
 
     seats = graph.seats
     open_approvers = [a for a in committee.approvers if seats[a].stance is not Stance.CHAMPION]
-    plays = candidate_plays(graph, committee, network, open_approvers, options.max_hops)
+    index = PlayIndex(graph, committee, network, open_approvers, options.max_hops)
+    plays = index.plays
     baseline = {a: BASELINE_BY_STANCE[seats[a].stance] for a in committee.approvers}
     chosen = greedy_plan(
-        chain.from_iterable(plays.values()), rule, baseline, options.capacity_per_champion
+        chain.from_iterable(plays.values()),
+        rule,
+        baseline,
+        options.capacity_per_champion,
+        network.budget,
     )
     with_plan = {
         a: lifted(p, (play.value for play in chosen if play.approver_id == a))
@@ -87,33 +196,52 @@ def coaching_plan(graph: Subgraph, options: Options = DEFAULT_OPTIONS) -> Coachi
         options.max_hops,
     )
     threats = _threats(committee, network, options.max_hops)
-
-    assessments = tuple(
-        ApproverAssessment(
-            approver_id=a,
-            role=seats[a].role,
-            stance=seats[a].stance,
-            status=statuses[a],
-            approval_probability=baseline[a],
-            approval_probability_with_plan=with_plan[a],
-            plays=tuple(
-                to_play(graph, c) for c in plays.get(a, [])[: options.top_plays_per_approver]
-            ),
-            threats=threats.get(a, ()),
-            develop_candidates=develop.get(a, ()),
-        )
-        for a in committee.approvers
-    )
     warnings += _data_warnings(graph, committee)
     warnings += _approver_warnings(graph, open_approvers)
-    return CoachingResult(
-        opportunity_id=graph.opportunity_id,
-        decision_rule=rule.rule,
-        win_probability=rule.probability(baseline),
-        win_probability_with_plan=rule.probability(with_plan),
-        approvers=assessments,
-        plan=tuple(to_play(graph, c) for c in chosen),
-        warnings=tuple(dict.fromkeys(warnings)),
+    return PlanCore(
+        graph=graph,
+        options=options,
+        committee=committee,
+        network=network,
+        rule=rule,
+        index=index,
+        baseline=baseline,
+        chosen=chosen,
+        with_plan=with_plan,
+        statuses=statuses,
+        develop=develop,
+        threats=threats,
+        warnings=warnings,
+    )
+
+
+def _assess(
+    core: PlanCore, approver: str, criticality: float, criticality_with_plan: float
+) -> ApproverAssessment:
+    graph, seat = core.graph, core.graph.seats[approver]
+    plays = core.index.plays.get(approver, [])
+    threads = key_people(core.index, approver) if plays else []
+    return ApproverAssessment(
+        approver_id=approver,
+        role=seat.role,
+        stance=seat.stance,
+        status=core.statuses[approver],
+        approval_probability=core.baseline[approver],
+        approval_probability_with_plan=core.with_plan[approver],
+        plays=tuple(to_play(graph, c) for c in plays[: core.options.top_plays_per_approver]),
+        threats=core.threats.get(approver, ()),
+        develop_candidates=core.develop.get(approver, ()),
+        criticality=criticality,
+        criticality_with_plan=criticality_with_plan,
+        criticality_explanation=explain_criticality(graph, core.rule, core.baseline, approver),
+        key_people=tuple(
+            KeyPerson(person, without, explain_key_person(graph, plays[0], person, without))
+            for person, without in threads
+        ),
+        single_threaded=bool(threads),
+        single_thread_explanation=explain_single_thread(graph, plays[0], threads)
+        if threads
+        else None,
     )
 
 

@@ -27,14 +27,14 @@ def name_of(graph: Subgraph, stakeholder_id: str) -> str:
     return person.name if person is not None else stakeholder_id
 
 
-def _with_title(graph: Subgraph, stakeholder_id: str) -> str:
+def with_title(graph: Subgraph, stakeholder_id: str) -> str:
     person = graph.people.get(stakeholder_id)
     if person is not None and person.title:
         return f"{person.name} ({person.title})"
     return name_of(graph, stakeholder_id)
 
 
-def _listing(names: list[str]) -> str:
+def listing(names: list[str]) -> str:
     if len(names) <= 2:
         return " and ".join(names)
     return ", ".join(names[:-1]) + f" and {names[-1]}"
@@ -55,7 +55,7 @@ def explain_play(
     champion, approver = path[0], path[-1]
     champion_name, approver_name = name_of(graph, champion), name_of(graph, approver)
     relays = [name_of(graph, node) for node in path[1:-1]]
-    route = f"via {_listing(relays)}" if relays else "directly"
+    route = f"via {listing(relays)}" if relays else "directly"
     concern = top_concern(graph, approver)
     weighs = (
         f"{approver_name} weighs {concern.name} highest"
@@ -68,6 +68,6 @@ def explain_play(
     else:
         step = f"coach {champion_name} on {pitch}"
     return (
-        f"{champion_name} reaches {_with_title(graph, approver)} {route} ({reach:.2f}); "
+        f"{champion_name} reaches {with_title(graph, approver)} {route} ({reach:.2f}); "
         f"{weighs}; {step} (fit {fit:.2f}, value {value:.2f})."
     )

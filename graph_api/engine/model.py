@@ -2,16 +2,24 @@
 
 The input is one opportunity's subgraph, built by the repository layer from a single Cypher
 round trip; the output carries ids only, the API layer resolves them to objects.
+
+Freshness (DESIGN section 6) rides on the input: ``verified_at`` on seats, influences and
+conflicts, ``last_verified_at`` and ``left_at`` on people, all plain dates (``None``: not
+recorded — never counted as stale). The engine never reads a clock: ``Options.today`` says
+what day it is, so the same input always gives the same answer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
 
 from graph_api.domain.enums import (
     AlternativeKind,
     ArgumentKind,
+    ChampionVerdict,
     CommitteeRole,
     ConcernCategory,
     CoverageStatus,
@@ -25,13 +33,23 @@ from graph_api.errors import InvalidInput, Problem
 MAX_HOPS_RANGE = (1, 6)
 CAPACITY_PER_CHAMPION_RANGE = (1, 10)
 TOP_PLAYS_PER_APPROVER_RANGE = (1, 20)
+STALE_AFTER_DAYS_RANGE = (1, 3650)
+MAX_WITHOUT = 50
 
 
 @dataclass(frozen=True)
 class Person:
+    """A stakeholder of the account.
+
+    ``left_at`` (a CRM departure or set by hand) makes the plan treat them as gone from that
+    day on; ``last_verified_at`` is when someone last confirmed who they are.
+    """
+
     id: str
     name: str
     title: str | None = None
+    last_verified_at: date | None = None
+    left_at: date | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +61,7 @@ class Seat:
     stance: Stance
     veto: bool = False
     vote_weight: float = 1.0
+    verified_at: date | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +72,7 @@ class Influence:
     target: str
     strength: float
     topics: frozenset[ConcernCategory] = frozenset()
+    verified_at: date | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +82,7 @@ class Conflict:
     source: str
     target: str
     strength: float
+    verified_at: date | None = None
 
 
 @dataclass(frozen=True)
@@ -130,11 +151,26 @@ class Subgraph:
 
 @dataclass(frozen=True)
 class Options:
-    """``coachingPlan(options:)``; the ranges are part of the GraphQL contract."""
+    """``coachingPlan(options:)`` plus the tenant's freshness setting and today's date.
+
+    The ranges are part of the GraphQL contract.
+
+    - ``without``: stakeholder ids to plan as if they had left (``CoachingOptions.without``).
+    - ``stale_after_days``: the tenant's ``staleAfterDays``; facts verified longer ago than
+      this are stale.
+    - ``today``: the date the plan is for (the caller's clock, read once per request). With
+      ``None`` no fact is stale and every recorded ``left_at`` counts as a departure.
+    - ``deal_dependencies``: whether to compute ``CoachingResult.deal_dependencies`` (the
+      only part that replans; callers that never show it may skip it).
+    """
 
     max_hops: int = 3
     capacity_per_champion: int = 2
     top_plays_per_approver: int = 3
+    without: frozenset[str] = frozenset()
+    stale_after_days: int = 90
+    today: date | None = None
+    deal_dependencies: bool = True
 
     def validate(self) -> None:
         """Raise :class:`InvalidInput` naming every option outside its range."""
@@ -152,9 +188,20 @@ class Options:
                     self.top_plays_per_approver,
                     TOP_PLAYS_PER_APPROVER_RANGE,
                 ),
+                _out_of_range(
+                    "options.staleAfterDays", self.stale_after_days, STALE_AFTER_DAYS_RANGE
+                ),
             )
             if problem is not None
         ]
+        if len(self.without) > MAX_WITHOUT:
+            problems.append(
+                Problem(
+                    "options.without",
+                    f"lists {len(self.without)} stakeholders; at most {MAX_WITHOUT} may leave "
+                    "in one what-if",
+                )
+            )
         if problems:
             raise InvalidInput(problems)
 
@@ -210,7 +257,26 @@ class DevelopCandidate:
 
 
 @dataclass(frozen=True)
+class KeyPerson:
+    """Someone an approver hangs on: without them the best play on the approver falls below
+    half of today's value (``best_value_without`` is 0.0 when no play is left)."""
+
+    stakeholder_id: str
+    best_value_without: float
+    explanation: str
+
+
+@dataclass(frozen=True)
 class ApproverAssessment:
+    """One approver: section-3 coverage plus section-6 risk.
+
+    ``criticality`` is ``P(win | approves) - P(win | refuses)`` with everyone else at their
+    approval probability (``criticality_with_plan``: at their probability with the plan).
+    ``key_people`` is empty unless the approver is open (not SECURED) and has plays;
+    ``single_threaded`` is ``bool(key_people)`` and ``single_thread_explanation`` says why
+    (``None`` when not single-threaded).
+    """
+
     approver_id: str
     role: CommitteeRole
     stance: Stance
@@ -220,10 +286,70 @@ class ApproverAssessment:
     plays: tuple[Play, ...]
     threats: tuple[Threat, ...]
     develop_candidates: tuple[DevelopCandidate, ...]
+    criticality: float
+    criticality_with_plan: float
+    criticality_explanation: str
+    key_people: tuple[KeyPerson, ...]
+    single_threaded: bool
+    single_thread_explanation: str | None
+
+
+@dataclass(frozen=True)
+class ChampionAssessment:
+    """The champion test of one CHAMPION or SUPPORTER seat (DESIGN section 6)."""
+
+    champion_id: str
+    influence: float
+    verdict: ChampionVerdict
+    explanation: str
+
+
+@dataclass(frozen=True)
+class DealDependency:
+    """Someone on the plan's paths whose departure costs the plan at least 0.02."""
+
+    stakeholder_id: str
+    win_probability_without: float
+    drop: float
+    explanation: str
+
+
+class FactKind(StrEnum):
+    """What a stale fact is: a committee seat, an influence, a conflict or a person."""
+
+    SEAT = "SEAT"
+    INFLUENCE = "INFLUENCE"
+    CONFLICT = "CONFLICT"
+    STAKEHOLDER = "STAKEHOLDER"
+
+
+@dataclass(frozen=True)
+class StaleFact:
+    """A fact the plan relies on, verified longer ago than ``stale_after_days``.
+
+    ``stakeholder_id`` is the seat holder, the person, or the edge's source; ``target_id`` is
+    the edge's target (``None`` for seats and people).
+    """
+
+    kind: FactKind
+    stakeholder_id: str
+    target_id: str | None
+    verified_at: date
+    age_days: int
+    warning: str
 
 
 @dataclass(frozen=True)
 class CoachingResult:
+    """The whole answer for one opportunity.
+
+    ``without`` lists who the plan treats as gone (``Options.without`` plus recorded
+    departures), sorted; ``champions`` is the champion test, most influential first;
+    ``deal_dependencies`` ranks the people on the plan's paths by what losing them costs
+    (empty when ``Options.deal_dependencies`` is off); ``stale_facts`` are the facts behind
+    the stale warnings, in warning order.
+    """
+
     opportunity_id: str
     decision_rule: DecisionRule
     win_probability: float
@@ -231,3 +357,28 @@ class CoachingResult:
     approvers: tuple[ApproverAssessment, ...]
     plan: tuple[Play, ...]
     warnings: tuple[str, ...]
+    champions: tuple[ChampionAssessment, ...]
+    deal_dependencies: tuple[DealDependency, ...]
+    stale_facts: tuple[StaleFact, ...]
+    without: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PipelineSummary:
+    """One opportunity's line on a pipeline dashboard (``pipeline`` query), from its result.
+
+    ``champion_verdicts`` has every verdict, in enum order, with its count (zero included);
+    ``top_risk`` is one sentence, ``None`` when nothing stands out.
+    """
+
+    opportunity_id: str
+    win_probability: float
+    win_probability_with_plan: float
+    secured: int
+    covered: int
+    weak: int
+    uncovered: int
+    single_threaded: int
+    champion_verdicts: tuple[tuple[ChampionVerdict, int], ...]
+    stale_facts: int
+    top_risk: str | None

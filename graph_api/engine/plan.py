@@ -14,16 +14,23 @@ is guaranteed, and tested, is the bound: the plan is at least the baseline plus 
 single play whenever that play gains >= 0.005 (it is the first pick and every later pick
 raises the win probability), and that bound never drops when a champion is added, because
 an added champion only adds plays and never lowers a reach, a credibility or a fit.
+
+A play's gain is ``(1-p)·0.6·value·swing`` with every factor in [0, 1], so a play with
+``0.6·value`` below 0.005 can never be chosen; such plays are dropped before the first round
+(this changes no plan, it only saves work when a what-if replans many times).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
+from graph_api.engine.budget import Budget
 from graph_api.engine.plays import Candidate
 from graph_api.engine.probability import LIFT_PER_VALUE, WinRule
 
 MIN_GAIN = 0.005
+MIN_VALUE = MIN_GAIN / LIFT_PER_VALUE
+"""The least value a play can have and still be chosen (see the module docstring)."""
 
 
 def greedy_plan(
@@ -31,14 +38,37 @@ def greedy_plan(
     rule: WinRule,
     baseline: Mapping[str, float],
     capacity: int,
+    budget: Budget | None = None,
+    prefix: Sequence[Candidate] = (),
 ) -> list[Candidate]:
-    """The chosen plays, in the order they were chosen (largest gain first)."""
-    open_plays = sorted(candidates, key=_order)
+    """The chosen plays, in the order they were chosen (largest gain first).
+
+    ``prefix`` lists plays already known to be the first rounds' choices (a what-if that
+    changes nothing they depend on); they are applied as if chosen, then the rounds go on.
+    """
     approval = dict(baseline)
     load: dict[str, int] = {}
     played: set[tuple[str, str]] = set()
     chosen: list[Candidate] = []
+    for play in prefix:
+        chosen.append(play)
+        load[play.champion_id] = load.get(play.champion_id, 0) + 1
+        played.add((play.approver_id, play.argument_id))
+        p = approval[play.approver_id]
+        approval[play.approver_id] = p + (1.0 - p) * LIFT_PER_VALUE * play.value
+    open_plays = sorted(
+        (
+            play
+            for play in candidates
+            if LIFT_PER_VALUE * play.value >= MIN_GAIN
+            and (play.approver_id, play.argument_id) not in played
+            and load.get(play.champion_id, 0) < capacity
+        ),
+        key=_order,
+    )
     while True:
+        if budget is not None:
+            budget.spend(len(open_plays))
         swing = {
             approver: rule.swing(approval, approver)
             for approver in {play.approver_id for play in open_plays}

@@ -21,14 +21,34 @@ hop distance to the nearest target (a lower bound on the hops still needed).
 
 Parallel edges u→v count once, with the strongest usable strength; strengths are clamped
 to (0, 1] (the import contract already refuses anything else); self-influence is ignored.
+
+``influence_paths`` lists the best ``first`` paths best-first: partial paths wait in a heap
+ordered by a lower bound of the key of any path they can still become (the reach so far
+times the relay of the last stakeholder, the hops so far plus the fewest hops still needed,
+then the ids so far). Extending a path never lowers that bound, so complete paths come out in
+exactly the final order and the search stops after ``first`` of them; ties (a dense account
+where every edge is 1.0) are pruned by the hop and id parts of the bound instead of being
+enumerated.
+
+Work is bounded: every search spends visits from the network's
+:class:`~graph_api.engine.budget.Budget` (one per stakeholder expanded), which raises
+:class:`~graph_api.errors.BudgetExceeded` when the request's deadline or visit allowance
+is passed.
+
+What-if searches: ``best_from(..., excluded=...)`` finds the best paths in the graph as if
+the excluded stakeholders and every edge touching them were gone, on the same indexed
+network (nothing else changes when someone leaves: relay factors belong to the relaying
+stakeholder alone). The hop distances computed with everyone present are lower bounds of the
+distances without them, so the pruning stays exact.
 """
 
 from __future__ import annotations
 
-import bisect
+import heapq
 from collections.abc import Callable
 
 from graph_api.domain.enums import ConcernCategory
+from graph_api.engine.budget import Budget
 from graph_api.engine.committee import UNSEATED_RELAY, Committee, read_committee
 from graph_api.engine.model import Argument, InfluencePath, Subgraph
 from graph_api.errors import InvalidInput, NotFound, Problem
@@ -39,6 +59,7 @@ EdgeFilter = frozenset[TopicSet]
 
 _Edge = tuple[str, float, TopicSet]
 _Found = tuple[float, tuple[str, ...]]
+_NO_ONE: frozenset[str] = frozenset()
 
 MAX_FIRST = 50
 
@@ -46,7 +67,7 @@ MAX_FIRST = 50
 class Network:
     """The influence graph of one subgraph, indexed for repeated exact searches."""
 
-    def __init__(self, graph: Subgraph, committee: Committee) -> None:
+    def __init__(self, graph: Subgraph, committee: Committee, budget: Budget | None = None) -> None:
         conflicts = {(c.source, c.target) for c in graph.conflicts}
         out: dict[str, list[_Edge]] = {}
         inc: dict[str, list[_Edge]] = {}
@@ -66,8 +87,12 @@ class Network:
         self.every_edge: EdgeFilter = frozenset(topic_sets)
         self._relay = committee.relay
         self._graph = graph
-        self._distances: dict[tuple[frozenset[str], int], dict[str, int]] = {}
-        self._forward: dict[tuple[str, EdgeFilter, frozenset[str], int], dict[str, _Found]] = {}
+        self.budget = budget if budget is not None else Budget()
+        self._distances: dict[tuple[frozenset[str], int, frozenset[str]], dict[str, int]] = {}
+        self._forward: dict[
+            tuple[str, EdgeFilter, frozenset[str], int, frozenset[str], float], dict[str, _Found]
+        ] = {}
+        self._strongest: dict[str, list[tuple[str, float]]] = {}
 
     def relay(self, stakeholder_id: str) -> float:
         return self._relay.get(stakeholder_id, UNSEATED_RELAY)
@@ -103,14 +128,26 @@ class Network:
             value *= self.strength(path[index], path[index + 1], edge_filter)
         return value
 
-    def distances_to(self, targets: frozenset[str], max_hops: int) -> dict[str, int]:
-        """Fewest hops (<= ``max_hops``) from each node to any target, over every edge."""
-        cached = self._distances.get((targets, max_hops))
+    def distances_to(
+        self, targets: frozenset[str], max_hops: int, excluded: frozenset[str] = _NO_ONE
+    ) -> dict[str, int]:
+        """Fewest hops (<= ``max_hops``) from each node to any target, over every edge.
+
+        With ``excluded``, those stakeholders are left out of the answer (the hops of the
+        others are still counted with them present: a lower bound is all the searches need).
+        """
+        cached = self._distances.get((targets, max_hops, excluded))
         if cached is not None:
             return cached
+        if excluded:
+            everyone = self.distances_to(targets, max_hops)
+            kept = {node: hops for node, hops in everyone.items() if node not in excluded}
+            self._distances[(targets, max_hops, excluded)] = kept
+            return kept
         distance = dict.fromkeys(targets, 0)
         layer = list(targets)
         for hops in range(1, max_hops + 1):
+            self.budget.spend(len(layer))
             following: list[str] = []
             for node in layer:
                 if hops > 1 and self.relay(node) == 0:
@@ -120,7 +157,7 @@ class Network:
                         distance[source] = hops
                         following.append(source)
             layer = following
-        self._distances[(targets, max_hops)] = distance
+        self._distances[(targets, max_hops, excluded)] = distance
         return distance
 
     def best_from(
@@ -129,17 +166,24 @@ class Network:
         edge_filter: EdgeFilter,
         targets: frozenset[str],
         max_hops: int,
+        excluded: frozenset[str] = _NO_ONE,
+        floor: float = 0.0,
     ) -> dict[str, InfluencePath]:
-        """Best path from ``source`` to each reachable target (``source`` itself excluded)."""
-        key = (source, edge_filter, targets, max_hops)
+        """Best path from ``source`` to each reachable target (``source`` itself excluded).
+
+        ``excluded`` stakeholders are treated as gone (``source`` must not be one of them).
+        With a ``floor``, targets whose best reach is below it may be missing from the answer
+        (the search stops extending anything weaker); every reach at or above it is exact.
+        """
+        key = (source, edge_filter, targets, max_hops, excluded, floor)
         found = self._forward.get(key)
         if found is None:
-            found = self._search_forward(source, edge_filter, targets, max_hops)
+            found = self._search_forward(source, edge_filter, targets, max_hops, excluded, floor)
             self._forward[key] = found
         return {
             node: InfluencePath(path, value)
             for node, (value, path) in found.items()
-            if node in targets and node != source
+            if node in targets and node != source and value >= floor
         }
 
     def _search_forward(
@@ -148,18 +192,24 @@ class Network:
         edge_filter: EdgeFilter,
         targets: frozenset[str],
         max_hops: int,
+        excluded: frozenset[str],
+        floor: float,
     ) -> dict[str, _Found]:
-        distance = self.distances_to(targets, max_hops)
+        # Excluded stakeholders have no distance, so the pruning below never steps onto them.
+        distance = self.distances_to(targets, max_hops, excluded)
         relay = self._relay
         out = self._out
+        spend = self.budget.spend
         best: dict[str, tuple[float, int, tuple[str, ...]]] = {source: (1.0, 0, (source,))}
         frontier: list[tuple[str, float, tuple[str, ...]]] = [(source, 1.0, (source,))]
         for hops in range(1, max_hops + 1):
+            spend(len(frontier))
             budget = max_hops - hops
             improved: dict[str, tuple[float, tuple[str, ...]]] = {}
             for node, value, path in frontier:
                 base = value if node == source else value * relay.get(node, UNSEATED_RELAY)
-                if base <= 0:
+                # Every factor is <= 1: nothing extended from below the floor can reach it.
+                if base <= 0 or base < floor:
                     continue
                 for nxt, strength, topics in out.get(node, ()):
                     if topics and topics not in edge_filter:
@@ -192,6 +242,7 @@ class Network:
         best: dict[str, tuple[float, int, tuple[str, ...]]] = {target: (1.0, 0, (target,))}
         frontier: list[tuple[str, float, tuple[str, ...]]] = [(target, 1.0, (target,))]
         for hops in range(1, max_hops + 1):
+            self.budget.spend(len(frontier))
             improved: dict[str, tuple[float, tuple[str, ...]]] = {}
             for node, value, path in frontier:
                 base = value if node == target else relay.get(node, UNSEATED_RELAY) * value
@@ -229,35 +280,58 @@ class Network:
         found.sort(key=lambda item: (-item[1].reach, item[0]))
         return found
 
+    def strongest_out(self, node: str) -> list[tuple[str, float]]:
+        """``node``'s out-neighbours over every edge, parallel edges once at their strongest."""
+        found = self._strongest.get(node)
+        if found is None:
+            strongest: dict[str, float] = {}
+            for nxt, strength, _ in self._out.get(node, ()):
+                strongest[nxt] = max(strength, strongest.get(nxt, 0.0))
+            found = sorted(strongest.items())
+            self._strongest[node] = found
+        return found
+
     def top_paths(
         self, source: str, target: str, max_hops: int, first: int
     ) -> tuple[InfluencePath, ...]:
-        """The ``first`` best simple paths over every edge (reach > 0), best first."""
+        """The ``first`` best simple paths over every edge (reach > 0), best first.
+
+        Best-first over partial paths (see the module docstring): a heap entry is
+        ``(-bound, hops + hops still needed, path, reach so far)``, where ``bound`` is the
+        reach so far times the relay of the path's last stakeholder (the source and the
+        target do not relay).
+        """
         if source == target:
             return ()
         distance = self.distances_to(frozenset({target}), max_hops)
-        kept: list[tuple[float, int, tuple[str, ...]]] = []  # (-reach, hops, path), sorted
-
-        def visit(node: str, value: float, path: tuple[str, ...]) -> None:
-            hops = len(path) - 1
+        if source not in distance:
+            return ()
+        spend = self.budget.spend
+        found: list[InfluencePath] = []
+        heap: list[tuple[float, int, tuple[str, ...], float]] = [
+            (-1.0, distance[source], (source,), 1.0)
+        ]
+        while heap and len(found) < first:
+            spend(1)
+            _, _, path, value = heapq.heappop(heap)
+            node = path[-1]
             if node == target:
-                bisect.insort(kept, (-value, hops, path))
-                del kept[first:]
-                return
+                found.append(InfluencePath(path, value))
+                continue
+            hops = len(path) - 1
             base = value if node == source else value * self.relay(node)
-            # Every factor is <= 1: nothing below the worst kept path can enter the list.
-            if base <= 0 or (len(kept) == first and base < -kept[-1][0]):
-                return
-            budget = max_hops - hops - 1
-            strongest: dict[str, float] = {}  # parallel edges count once, at their strongest
-            for nxt, strength, _ in self._out.get(node, ()):
-                if nxt not in path and distance.get(nxt, budget + 1) <= budget:
-                    strongest[nxt] = max(strength, strongest.get(nxt, 0.0))
-            for nxt, strength in strongest.items():
-                visit(nxt, base * strength, (*path, nxt))
-
-        visit(source, 1.0, (source,))
-        return tuple(InfluencePath(path, -value) for value, _, path in kept)
+            left = max_hops - hops - 1
+            for nxt, strength in self.strongest_out(node):
+                if nxt in path or distance.get(nxt, left + 1) > left:
+                    continue
+                reached = base * strength
+                if nxt == target:
+                    heapq.heappush(heap, (-reached, hops + 1, (*path, nxt), reached))
+                    continue
+                bound = reached * self.relay(nxt)
+                if bound > 0:
+                    heapq.heappush(heap, (-bound, hops + 1 + distance[nxt], (*path, nxt), reached))
+        return tuple(found)
 
 
 def influence_paths(
@@ -266,11 +340,18 @@ def influence_paths(
     target: str,
     max_hops: int = 3,
     first: int = 5,
+    *,
+    budget: Budget | None = None,
 ) -> tuple[InfluencePath, ...]:
     """The best simple influence paths from ``source`` to ``target`` over every edge.
 
     Best reach first; ties by fewer hops, then by ids along the path. Only paths with
     positive reach are returned (a blocker relays nothing).
+
+    Raises:
+        InvalidInput: ``max_hops`` or ``first`` is out of range.
+        NotFound: ``source`` or ``target`` is not a stakeholder of the subgraph.
+        BudgetExceeded: the search ran past ``budget`` (``None``: unbounded).
 
     Example:
         >>> influence_paths(graph, "p-dana", "p-cfo", max_hops=2, first=1)
@@ -286,7 +367,7 @@ def influence_paths(
     for stakeholder_id in (source, target):
         if stakeholder_id not in graph.people:
             raise NotFound("Stakeholder", stakeholder_id)
-    network = Network(graph, read_committee(graph))
+    network = Network(graph, read_committee(graph), budget)
     return network.top_paths(source, target, max_hops, first)
 
 
@@ -296,9 +377,11 @@ def reach(
     target: str,
     max_hops: int = 3,
     argument_id: str | None = None,
+    *,
+    budget: Budget | None = None,
 ) -> InfluencePath | None:
     """The best path ``source``→``target`` able to carry ``argument_id`` (any edge if None)."""
-    network = Network(graph, read_committee(graph))
+    network = Network(graph, read_committee(graph), budget)
     argument = graph.arguments.get(argument_id) if argument_id is not None else None
     if argument_id is not None and argument is None:
         raise NotFound("Argument", argument_id)

@@ -85,7 +85,16 @@ async def update_tenant_settings(
 
     async def work(tx: AsyncManagedTransaction) -> TenantSettingsRecord:
         current = await _read(tx, tenant_id)
-        options = replace(current.options, **changes)
+        options = replace(
+            current.options,
+            max_hops=changes.get("max_hops", current.options.max_hops),
+            capacity_per_champion=changes.get(
+                "capacity_per_champion", current.options.capacity_per_champion
+            ),
+            top_plays_per_approver=changes.get(
+                "top_plays_per_approver", current.options.top_plays_per_approver
+            ),
+        )
         options.validate()
         now = now_iso()
         await tx.run(
