@@ -2,9 +2,9 @@
 //
 // Newer servers add fields (criticality, why a play is not in the plan, optimistic concurrency);
 // the explorer asks for them only when the schema has them, so it keeps working against older
-// servers. Detection needs no introspection (production servers turn it off): one document
-// uses every optional field under `@skip(if: true)`, so nothing is executed, and the server's
-// validation errors name exactly the fields it does not know.
+// servers. It reads the schema by introspection; where a production server turns that off, one
+// document uses every optional field under `@skip(if: true)`, so nothing is executed, and the
+// server's validation errors name exactly the fields it does not know.
 
 import { gqlRaw } from "./api";
 
@@ -53,17 +53,45 @@ function known(errors: string[], type: string, field: string): boolean {
   return !errors.some((m) => m.includes(`'${field}'`) && m.includes(`'${type}'`));
 }
 
+const TYPES = [
+  "ApproverAssessment", "Play", "PlayExclusion", "Seat", "Stakeholder", "Influence", "Conflict",
+  "UpdateStakeholderInput", "UpdateSeatInput", "UpdateInfluenceInput", "UpdateConflictInput",
+];
+
+const INTROSPECT = `query Capabilities {
+  ${TYPES.map((t) => `${t}: __type(name: "${t}") { fields { name } inputFields { name } }`).join("\n  ")}
+}`;
+
+type Has = (type: string, ...fields: string[]) => boolean;
+
+/** From introspection: null when the server refuses it. */
+async function byIntrospection(): Promise<Has | null> {
+  const body = await gqlRaw<Record<string, { fields: { name: string }[] | null; inputFields: { name: string }[] | null } | null>>(INTROSPECT);
+  if (body.errors?.length || !body.data) return null;
+  const data = body.data;
+  return (type, ...fields) => {
+    const found = data[type];
+    const names = new Set([...(found?.fields ?? []), ...(found?.inputFields ?? [])].map((f) => f.name));
+    return fields.every((f) => names.has(f));
+  };
+}
+
+/** From the validation errors of a skipped document (no introspection needed). */
+async function byProbe(): Promise<Has | null> {
+  const body = await gqlRaw(PROBE, {}, "ProbeReads");
+  const errors = (body.errors ?? []).map((e) => e.message);
+  if (errors.some((m) => !m.includes("'"))) return null; // not a field error: be safe
+  return (type, ...fields) => fields.every((field) => known(errors, type, field));
+}
+
 export async function detectCapabilities(): Promise<Capabilities> {
-  let errors: string[];
+  let has: Has | null;
   try {
-    const body = await gqlRaw(PROBE, {}, "ProbeReads");
-    errors = (body.errors ?? []).map((e) => e.message);
-    if (errors.some((m) => !m.includes("'"))) return NO_CAPABILITIES; // not a field error: be safe
+    has = (await byIntrospection()) ?? (await byProbe());
   } catch {
     return NO_CAPABILITIES;
   }
-  const has = (type: string, ...fields: string[]): boolean =>
-    fields.every((field) => known(errors, type, field));
+  if (!has) return NO_CAPABILITIES;
   const writable = (input: string, record: string): boolean =>
     has(input, EXPECTED_UPDATED_AT) && has(record, "updatedAt");
   return {

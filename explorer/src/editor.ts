@@ -62,7 +62,7 @@ export interface EditorContext {
   opportunityId(): string | null;
   /** Reload map and plan from the server after a change. */
   refresh(): Promise<void>;
-  /** Map actions for a person, so the panel offers what a card offers. */
+  /** Map actions for a person, so the panel offers what a card offers (the map only). */
   showOnMap(id: string): void;
   expand(id: string): void;
   toggleBranch(id: string): void;
@@ -80,6 +80,8 @@ type Opened = { kind: "person"; id: string } | { kind: "edge"; edge: GraphEdge }
 
 export class Editor {
   private opened: Opened = { kind: "none" };
+  /** Bumped by every panel change: a slower load never paints over a newer panel. */
+  private generation = 0;
 
   constructor(
     private readonly panel: HTMLElement,
@@ -98,6 +100,7 @@ export class Editor {
   }
 
   showNothing(message?: string, kind: "info" | "done" = "info"): void {
+    this.generation += 1;
     this.opened = { kind: "none" };
     this.ctx.opened(null);
     this.panel.replaceChildren(
@@ -121,6 +124,7 @@ export class Editor {
   // --- people -----------------------------------------------------------------------------
 
   showNewStakeholder(): void {
+    this.generation += 1;
     this.opened = { kind: "none" };
     const form = buildForm(
       "New stakeholder",
@@ -149,6 +153,7 @@ export class Editor {
 
   /** A person's details, map actions and forms, loaded fresh from the server. */
   async showStakeholder(id: string, confirmation?: string, seatConfirmation?: string): Promise<void> {
+    const generation = ++this.generation;
     this.opened = { kind: "person", id };
     this.ctx.opened({ person: id });
     const known = this.nameOf(id) ?? "this person";
@@ -162,7 +167,7 @@ export class Editor {
       this.showNothing(`Could not load ${known}: ${error instanceof Error ? withoutIds(error.message, this.nameOf) : String(error)}`);
       return;
     }
-    if (this.opened.kind !== "person" || this.opened.id !== id) return;
+    if (generation !== this.generation) return;
     if (!person) {
       this.showNothing(`${known} no longer exists: someone deleted them.`);
       return;
@@ -252,7 +257,7 @@ export class Editor {
     if (confirmation) form.say(confirmation);
     if (person.updatedAt) {
       form.element.querySelector("h3")?.after(
-        h("p", { class: "muted record-stamp" }, `Last changed ${new Date(person.updatedAt).toLocaleString()}${person.updatedBy ? ` by ${person.updatedBy}` : ""}`),
+        h("p", { class: "muted record-stamp" }, `Last changed ${new Date(person.updatedAt).toLocaleString()}${actor(person.updatedBy)}`),
       );
     }
     return form.element;
@@ -263,7 +268,7 @@ export class Editor {
   }
 
   private conflictText(what: string, by: string | null, at: string | null): string {
-    const who = by ? by : "Someone else";
+    const who = by && !KEY_ACTOR.test(by) ? by : "Someone else";
     const when = at ? ` at ${new Date(at).toLocaleTimeString()}` : "";
     return `${who} changed ${what}${when}, after you opened this form. Your changes were not saved, so theirs are not lost.`;
   }
@@ -403,6 +408,7 @@ export class Editor {
   // --- influences and conflicts ---------------------------------------------------------------
 
   async showEdge(edge: GraphEdge, confirmation?: string): Promise<void> {
+    const generation = ++this.generation;
     this.opened = { kind: "edge", edge };
     this.ctx.opened({ edge });
     const name = (id: string): string => this.nameOf(id) ?? "someone";
@@ -431,7 +437,7 @@ export class Editor {
       this.showNothing(`Could not load this link: ${error instanceof Error ? withoutIds(error.message, this.nameOf) : String(error)}`);
       return;
     }
-    if (this.opened.kind !== "edge" || this.opened.edge.id !== edge.id) return;
+    if (generation !== this.generation) return;
     if (!record) {
       this.showNothing(`${name(edge.source)} ${kind === "INFLUENCES" ? "no longer influences" : "no longer conflicts with"} ${name(edge.target)}: someone deleted it.`);
       return;
@@ -440,6 +446,7 @@ export class Editor {
   }
 
   showNewEdge(kind: "INFLUENCES" | "CONFLICTS_WITH", fromId: string, toId: string): void {
+    this.generation += 1;
     this.opened = { kind: "none" };
     this.edgeForm(kind, fromId, toId, null);
   }
@@ -556,6 +563,14 @@ export class Editor {
     if (confirmation) form.say(confirmation);
     this.panel.replaceChildren(form.element);
   }
+}
+
+/** Changes made with an API key are recorded as `key:<id>`: an id says nothing to a seller. */
+const KEY_ACTOR = /^key:/;
+
+function actor(updatedBy: string | null): string {
+  if (!updatedBy) return "";
+  return KEY_ACTOR.test(updatedBy) ? " with an API key" : ` by ${updatedBy}`;
 }
 
 function stakeholderFields(original: Record<string, unknown> | null): FieldSpec[] {

@@ -72,6 +72,7 @@ export class CommitteeList {
 
     const columns: Column[] = [
       { key: "name", label: "Person", sortable: true },
+      { key: "actions", label: "Actions", sortable: false },
       { key: "role", label: "Role", sortable: true },
       { key: "stance", label: "Stance", sortable: true },
       { key: "risk", label: "Coverage", sortable: true },
@@ -79,7 +80,6 @@ export class CommitteeList {
       ...(showCriticality ? [{ key: "criticality", label: "Criticality", sortable: true }] : []),
       { key: "play", label: "Best play", sortable: false },
       { key: "verified", label: "Last verified", sortable: true },
-      { key: "actions", label: "Actions", sortable: false },
     ];
 
     const scope = h("select", { id: "list-scope", "aria-label": "Who the list shows" });
@@ -138,14 +138,15 @@ export class CommitteeList {
     const look = stanceLook(node);
     const best = assessment?.plays[0];
     const buttons: HTMLElement[] = [];
-    const add = (label: string, spoken: string, action: string, run: () => void): void => {
-      const button = h("button", { type: "button", class: "btn small", "data-action": action, "aria-label": spoken }, label);
+    // visible words first, the person after them for screen readers ("Details for Dana …")
+    const add = (label: string, context: string, action: string, run: () => void): void => {
+      const button = h("button", { type: "button", class: "btn small", "data-action": action }, label, h("span", { class: "visually-hidden" }, ` ${context}`));
       button.addEventListener("click", run);
       buttons.push(button);
     };
-    add("Details", `Details and editing for ${node.label}`, "details", () => this.handlers.onDetails(node.id));
-    add(shown.has(node.id) ? "On map" : "Add to map", `Show ${node.label} on the map`, "show", () => this.handlers.onShowOnMap(node.id));
-    if (best) add("Best path", `Show the best play's path to ${node.label} on the map`, "path", () => this.handlers.onShowPath(node.id));
+    add("Details", `for ${node.label}`, "details", () => this.handlers.onDetails(node.id));
+    add(shown.has(node.id) ? "On map" : "Add to map", `: ${node.label}`, "show", () => this.handlers.onShowOnMap(node.id));
+    if (best) add("Best path", `to ${node.label}, on the map`, "path", () => this.handlers.onShowPath(node.id));
 
     let playCell: HTMLElement;
     if (!assessment) playCell = h("td", { class: "muted" }, node.isApprover ? "—" : "not an approver");
@@ -168,7 +169,8 @@ export class CommitteeList {
       "tr",
       { "data-id": node.id, class: node.isApprover ? "approver-row" : "" },
       h("th", { scope: "row" }, h("span", { class: "person-name" }, node.label), h("span", { class: "person-title muted" }, node.title ?? "")),
-      h("td", {}, node.isApprover ? icon("approver", "icon approver-mark") : null, seatLine(node) || roleLabel(node.role), node.isApprover ? h("span", { class: "visually-hidden" }, " (approver)") : null),
+      h("td", { class: "row-actions" }, ...buttons),
+      h("td", { class: "role-cell" }, node.isApprover ? icon("approver", "icon approver-mark") : null, seatLine(node) || roleLabel(node.role), node.isApprover ? h("span", { class: "visually-hidden" }, " (approver)") : null),
       h("td", { class: "stance-cell", style: `--stance:${look.colour}` }, icon(look.icon), look.label),
       h("td", {}, assessment && status ? h("span", { class: `status status-${assessment.status.toLowerCase()}` }, status) : h("span", { class: "muted" }, "—")),
       h(
@@ -183,7 +185,6 @@ export class CommitteeList {
         : []),
       playCell,
       h("td", {}, verified(facts)),
-      h("td", { class: "row-actions" }, ...buttons),
     );
   }
 

@@ -26,6 +26,7 @@ import { detectCapabilities, NO_CAPABILITIES, type Capabilities } from "./capabi
 import { byId, h } from "./dom";
 import { Editor } from "./editor";
 import { download, fileName, planCsv, renderBriefs } from "./exports";
+import { CELL_H, CELL_W } from "./grid";
 import { icon } from "./icons";
 import { CommitteeList } from "./list";
 import { CommitteeMap, READABLE_ZOOM } from "./map";
@@ -176,7 +177,7 @@ const editor = new Editor(byId("edit-panel"), {
   accountId: () => state.accountId,
   opportunityId: () => state.opportunityId,
   refresh: () => refresh(false),
-  showOnMap: (id) => jumpTo(id),
+  showOnMap: (id) => revealOnMap(id),
   expand: (id) => expand(id),
   toggleBranch: (id) => toggleBranch(id),
   isShown: (id) => mapView.isShown(id),
@@ -199,7 +200,9 @@ declare global {
       state: State;
       smallestTextPx(): number;
       readableZoom: number;
+      cell: { w: number; h: number };
       shown(): string[];
+      reveal(id: string): void;
     };
   }
 }
@@ -208,7 +211,9 @@ window.__explorer = {
   state,
   smallestTextPx: () => committeeMap.smallestTextPx(),
   readableZoom: READABLE_ZOOM,
+  cell: { w: CELL_W, h: CELL_H },
   shown: () => mapView.shownIds(),
+  reveal: (id) => committeeMap.reveal([id], false),
 };
 
 // --- messages -------------------------------------------------------------------------------
@@ -508,8 +513,8 @@ function showPath(ids: string[], variant: "play" | "threat"): void {
   committeeMap.highlightPath(ids, variant);
 }
 
-/** Search and "show on map": the person on the map, chosen, in view and in the details panel. */
-function jumpTo(id: string): void {
+/** The person on the map (added if need be), chosen, in view and focused. */
+function revealOnMap(id: string): void {
   setMode("map");
   if (!mapView.isShown(id)) {
     const anchor = state.model?.neighbours(id).find((n) => mapView.isShown(n)) ?? null;
@@ -520,6 +525,11 @@ function jumpTo(id: string): void {
   committeeMap.select(id);
   committeeMap.reveal([id]);
   committeeMap.focusCard(id);
+}
+
+/** Search and the list's "show on map": the person on the map and in the details panel. */
+function jumpTo(id: string): void {
+  revealOnMap(id);
   showTab("edit");
   void editor.showStakeholder(id);
 }

@@ -200,6 +200,15 @@ export class CommitteeMap {
     this.cy.on("drag", "node", (event) => this.placeCard(event.target as NodeSingular));
     this.cy.on("free", "node", (event) => this.dropped(event.target as NodeSingular));
     this.stage.addEventListener("keydown", (event) => this.onKey(event));
+    // focusing a card off screen must pan the map, never scroll the card layer off the map
+    overlay.addEventListener("scroll", () => {
+      overlay.scrollTop = 0;
+      overlay.scrollLeft = 0;
+    });
+    this.stage.addEventListener("focusin", (event) => {
+      const id = (event.target as HTMLElement).closest<HTMLElement>(".card")?.dataset.id;
+      if (id) this.reveal([id], false);
+    });
     // the page around the map changes size (header, panels): keep Cytoscape's idea of it true
     new ResizeObserver(() => {
       this.cy.resize();
@@ -631,13 +640,20 @@ function personCard(node: GraphNode, marks: CardMarks | undefined): HTMLElement 
   const classes = ["card", "person", `stance-${node.role ? (node.stance ?? "UNKNOWN").toLowerCase() : "unseated"}`];
   if (node.isApprover) classes.push("approver");
   if (!node.role) classes.push("unseated");
-  const spoken = [node.label, node.title, node.isApprover ? `approver, ${seat}` : seat, node.role ? look.label : ""].filter(Boolean).join(", ");
+  // the button's name is its visible text (with commas and "approver" for screen readers)
   const main = h(
     "button",
-    { type: "button", class: "card-main", tabindex: -1, "aria-label": spoken },
-    h("span", { class: "card-name" }, node.label),
-    h("span", { class: "card-title" }, node.title ?? lower(node.seniority) ?? ""),
-    h("span", { class: "card-seat" }, node.isApprover ? icon("approver", "icon approver-mark") : null, seat),
+    { type: "button", class: "card-main", tabindex: -1 },
+    h("span", { class: "card-name" }, node.label, h("span", { class: "visually-hidden" }, ",")),
+    h("span", { class: "card-title" }, node.title ?? lower(node.seniority) ?? "", h("span", { class: "visually-hidden" }, ",")),
+    h(
+      "span",
+      { class: "card-seat" },
+      node.isApprover ? icon("approver", "icon approver-mark") : null,
+      node.isApprover ? h("span", { class: "visually-hidden" }, "approver: ") : null,
+      seat,
+      h("span", { class: "visually-hidden" }, ","),
+    ),
     h("span", { class: "card-stance" }, icon(look.icon), node.role ? look.label : node.department ?? ""),
   );
   const card = h("div", { class: classes.join(" "), "data-id": node.id, style: `--stance:${look.colour};--card-bg:${look.background}` }, main);
@@ -667,8 +683,8 @@ function alternativeCard(node: GraphNode): HTMLElement {
     { class: `card alternative alt-${(node.alternativeKind ?? "").toLowerCase()}`, "data-id": node.id, style: `--stance:${look.colour}` },
     h(
       "button",
-      { type: "button", class: "card-main", tabindex: -1, "aria-label": `${node.label}, alternative: ${look.label}` },
-      h("span", { class: "card-name" }, icon(look.icon), node.label),
+      { type: "button", class: "card-main", tabindex: -1 },
+      h("span", { class: "card-name" }, icon(look.icon), node.label, h("span", { class: "visually-hidden" }, ", alternative:")),
       h("span", { class: "card-stance" }, look.label),
     ),
   );
