@@ -7,7 +7,7 @@ import { icon } from "./icons";
 import type { AccountModel } from "./model";
 import { assessments, byRisk, exclusionText, inPlan, NO_REASON_YET, playHeadline } from "./plan-facts";
 import type { ApproverAssessment, CoachingPlan, GraphNode, SeatFacts } from "./types";
-import { day, percent, roleLabel, seatLine, stanceLook, STATUS_LOOK } from "./words";
+import { day, percent, seatLine, stanceLook, STATUS_LOOK } from "./words";
 
 export interface ListHandlers {
   onDetails(id: string): void;
@@ -157,11 +157,9 @@ export class CommitteeList {
         "td",
         { class: "play-cell" },
         h("div", {}, playHeadline(best)),
-        h(
-          "div",
-          { class: planned ? "in-plan" : "not-in-plan" },
-          planned ? "✓ in the plan" : `✗ not in the plan: ${exclusionText(best) ?? NO_REASON_YET}`,
-        ),
+        planned
+          ? h("div", { class: "in-plan" }, "✓ in the plan")
+          : h("div", { class: "not-in-plan" }, h("strong", {}, "✗ not in the plan: "), h("span", { class: "reason" }, exclusionText(best) ?? NO_REASON_YET)),
       );
     }
     const status = assessment ? STATUS_LOOK[assessment.status]?.label ?? assessment.status : null;
@@ -170,7 +168,7 @@ export class CommitteeList {
       { "data-id": node.id, class: node.isApprover ? "approver-row" : "" },
       h("th", { scope: "row" }, h("span", { class: "person-name" }, node.label), h("span", { class: "person-title muted" }, node.title ?? "")),
       h("td", { class: "row-actions" }, ...buttons),
-      h("td", { class: "role-cell" }, node.isApprover ? icon("approver", "icon approver-mark") : null, seatLine(node) || roleLabel(node.role), node.isApprover ? h("span", { class: "visually-hidden" }, " (approver)") : null),
+      h("td", { class: "role-cell" }, node.isApprover ? icon("approver", "icon approver-mark") : null, seatLine(node), node.veto ? ", veto" : "", node.isApprover ? h("span", { class: "visually-hidden" }, " (approver)") : null),
       h("td", { class: "stance-cell", style: `--stance:${look.colour}` }, icon(look.icon), look.label),
       h("td", {}, assessment && status ? h("span", { class: `status status-${assessment.status.toLowerCase()}` }, status) : h("span", { class: "muted" }, "—")),
       h(

@@ -120,7 +120,7 @@ async function edgeDetails(edge: GraphEdge): Promise<EdgeDetails | null> {
 
 const mapView = new MapView(
   committeeMap,
-  () => ({ width: Math.max(graphElement.clientWidth - 28, 200), height: Math.max(graphElement.clientHeight - 28, 200) }),
+  () => ({ width: Math.max(graphElement.clientWidth - 48, 200), height: Math.max(graphElement.clientHeight - 48, 200) }),
   (saved) => {
     if (!state.accountId) return;
     state.view.opportunities[opportunityKey()] = saved;

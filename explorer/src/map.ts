@@ -25,7 +25,7 @@ export const READABLE_ZOOM = 12 / SMALL_TEXT_PX;
 const MAX_FIT_ZOOM = 1.3;
 /** Above this many people the map is an overview: reporting lines, and the chosen person's lines. */
 export const OVERVIEW_PEOPLE = 150;
-const FIT_PADDING = 14;
+const FIT_PADDING = 8;
 
 export interface MapHandlers {
   onSelect(id: string | null): void;
@@ -132,21 +132,11 @@ const STYLE: StylesheetJson = [
       "underlay-color": "#1d2330",
       "underlay-padding": 2,
       "underlay-opacity": 0.85,
-      label: "data(strength)",
-      "font-size": 14,
-      "font-weight": "bold",
-      color: "#1d2330",
-      "text-background-color": "#ffffff",
-      "text-background-opacity": 1,
-      "text-background-padding": "3px",
-      "text-border-color": "#e66100",
-      "text-border-width": 1.5,
-      "text-border-opacity": 1,
     },
   },
   {
     selector: "edge.path-edge.threat",
-    style: { "line-color": "#b63a0a", "target-arrow-color": "#b63a0a", "line-style": "dashed", "text-border-color": "#b63a0a" },
+    style: { "line-color": "#b63a0a", "target-arrow-color": "#b63a0a", "line-style": "dashed" },
   },
   { selector: "edge:selected", style: { "underlay-color": "#0b5394", "underlay-padding": 4, "underlay-opacity": 0.35 } },
 ];
@@ -386,12 +376,13 @@ export class CommitteeMap {
 
   /** Everything shown, as large as fits (but not blown up past a comfortable size). */
   fit(): void {
-    const nodes = this.cy.nodes(":visible");
-    if (nodes.empty()) return;
-    this.cy.fit(nodes, FIT_PADDING);
+    // lines in the outer channels count too, so none is cut off at the edge
+    const shown = this.cy.elements(":visible");
+    if (shown.empty()) return;
+    this.cy.fit(shown, FIT_PADDING);
     if (this.cy.zoom() > MAX_FIT_ZOOM) {
       this.cy.zoom(MAX_FIT_ZOOM);
-      this.cy.center(nodes);
+      this.cy.center(shown);
     }
     this.updateStage();
   }
@@ -459,6 +450,15 @@ export class CommitteeMap {
     this.cy.edges().addClass("dimmed");
     edges.removeClass("dimmed hidden-kind").addClass("path-edge");
     if (variant === "threat") edges.addClass("threat");
+    // each hop's strength on a label above the cards, so a short hop between two
+    // neighbouring cards still shows it
+    edges.forEach((edge) => {
+      const middle = edge.midpoint();
+      const label = h("span", { class: `path-label${variant === "threat" ? " threat" : ""}`, "data-edge": edge.id() }, String(edge.data("strength")));
+      label.style.left = `${middle.x}px`;
+      label.style.top = `${middle.y}px`;
+      this.stage.append(label);
+    });
     ids.forEach((id, step) => {
       const card = this.cards.get(id);
       if (!card) return;
@@ -477,6 +477,7 @@ export class CommitteeMap {
     }
     this.pathIds = [];
     this.cy.edges().removeClass("dimmed path-edge threat");
+    this.stage.querySelectorAll(".path-label").forEach((label) => label.remove());
     if (this.selectedId) this.select(this.selectedId);
     this.applyKinds();
     for (const card of this.cards.values()) {
@@ -645,6 +646,7 @@ function personCard(node: GraphNode, marks: CardMarks | undefined): HTMLElement 
     "button",
     { type: "button", class: "card-main", tabindex: -1 },
     h("span", { class: "card-name" }, node.label, h("span", { class: "visually-hidden" }, ",")),
+    node.veto ? h("span", { class: "veto" }, "veto", h("span", { class: "visually-hidden" }, ",")) : null,
     h("span", { class: "card-title" }, node.title ?? lower(node.seniority) ?? "", h("span", { class: "visually-hidden" }, ",")),
     h(
       "span",

@@ -178,8 +178,8 @@ export class PlanPanel {
     return h(
       "p",
       { class: "not-in-plan", "data-testid": "not-in-plan", "data-reason": play.exclusion?.reason ?? "" },
-      "✗ Not in the plan. ",
-      reason ?? NO_REASON_YET,
+      h("strong", {}, "✗ Not in the plan. "),
+      h("span", { class: "reason" }, reason ?? NO_REASON_YET),
     );
   }
 

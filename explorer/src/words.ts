@@ -80,10 +80,9 @@ export function percent(value: number): string {
   return `${Math.round(value * 100)}%`;
 }
 
-/** The seat line of a card: role, with the approver mark and veto spelled out. */
+/** The seat line of a card: the role (a veto is marked apart, on the card's corner). */
 export function seatLine(node: GraphNode): string {
-  if (!node.role) return "Not on committee";
-  return [roleLabel(node.role), node.veto ? "veto" : ""].filter(Boolean).join(" · ");
+  return node.role ? roleLabel(node.role) : "Not on committee";
 }
 
 /** A date (ISO) as a seller reads it; "never" when unknown. */

@@ -609,7 +609,7 @@ def test_no_serious_accessibility_problems(
     scan("details")
     page.locator("#view-list").click()
     scan("list")
-    screenshot(page, f"explorer-harborline-{viewport}")
+    screenshot(page, f"explorer-a11y-{viewport}")
 
 
 def test_the_arrangement_and_the_view_survive_a_reload(
