@@ -96,6 +96,23 @@ export function readingOrder(model: AccountModel, plan: CoachingPlan | null, ids
     if (node.role) return 3;
     return 4;
   };
+  const depths = new Map<string, number>();
+  const depth = (id: string): number => {
+    const known = depths.get(id);
+    if (known !== undefined) return known;
+    let level = 0;
+    let current = id;
+    const seen = new Set([id]);
+    for (;;) {
+      const manager = model.managersOf(current)[0];
+      if (!manager || seen.has(manager)) break;
+      seen.add(manager);
+      current = manager;
+      level += 1;
+    }
+    depths.set(id, level);
+    return level;
+  };
   const roleRank = (id: string): number => {
     const role = model.node(id)?.role;
     return role ? ROLE_ORDER.indexOf(role) : ROLE_ORDER.length;
@@ -107,7 +124,10 @@ export function readingOrder(model: AccountModel, plan: CoachingPlan | null, ids
     const byRole = roleRank(a) - roleRank(b);
     if (byRole) return byRole;
     if (band(a) === 4) {
-      // the rest of the organisation: by department, senior people first
+      // the rest of the organisation: higher in the org chart first, then by department,
+      // senior people first
+      const byDepth = depth(a) - depth(b);
+      if (byDepth) return byDepth;
       const [na, nb] = [model.node(a), model.node(b)];
       const byDepartment = (na?.department ?? "~").localeCompare(nb?.department ?? "~");
       if (byDepartment) return byDepartment;

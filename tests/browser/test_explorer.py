@@ -581,6 +581,29 @@ def test_the_list_view_works_by_keyboard_alone(
     screenshot(page, "explorer-list-keyboard")
 
 
+def test_the_map_works_by_keyboard_too(page: Page, server: str, demo_keys: Any) -> None:
+    open_explorer(page, server, demo_keys.editor, "acct-corvane")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement?.matches('.card-main') ?? false"):
+            break
+    first = page.evaluate("() => document.activeElement.closest('.card').dataset.id")
+    page.keyboard.press("ArrowRight")
+    second = page.evaluate("() => document.activeElement.closest('.card')?.dataset.id")
+    assert second
+    assert second != first
+    page.keyboard.press("Enter")
+    expect(card(page, second)).to_have_class(re.compile(r"\bselected\b"))
+    name = page.evaluate("id => window.__explorer.state.model.nodes.get(id).label", second)
+    expect(
+        page.locator('#edit-panel form[data-form="stakeholder"] input[name="name"]')
+    ).to_have_value(name)
+    # one tab stop for the whole map: Tab leaves it rather than walking every card
+    page.locator(f'#cards .card[data-id="{second}"] .card-main').focus()
+    page.keyboard.press("Tab")
+    assert not page.evaluate("() => document.activeElement?.matches('.card-main') ?? false")
+
+
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_no_serious_accessibility_problems(
     page: Page, server: str, demo_keys: Any, api: Api, viewport: str
@@ -702,6 +725,17 @@ def test_a_drawn_influence_with_a_decimal_comma_is_saved_and_the_new_form_closes
              .some(e => e.data('source') === s && e.data('target') === t)""",
         [source, target],
     )
+    # hovering it tells its topics and evidence (read when looked at)
+    page.evaluate(
+        """([s, t]) => { window.__explorer.cy.edges()
+             .filter(e => e.data('source') === s && e.data('target') === t).emit('mouseover'); }""",
+        [source, target],
+    )
+    expect(page.locator("#tooltip")).to_contain_text(
+        "Ines Duarte influences Jonas Weber (strength 0.80)"
+    )
+    expect(page.locator("#tooltip")).to_contain_text("Topics: risk")
+    expect(page.locator("#tooltip")).to_contain_text("Evidence: Seen in the steering meeting")
 
 
 def test_a_strength_of_two_is_refused_next_to_the_field_in_plain_words(
