@@ -153,7 +153,6 @@ export class CommitteeMap {
   private shown = new Set<string>();
   private overview = false;
   private pathIds: string[] = [];
-  private frame = 0;
 
   constructor(
     private readonly container: HTMLElement,
@@ -181,7 +180,8 @@ export class CommitteeMap {
     this.cy.on("mouseout", "node, edge", () => this.hideTooltip());
     this.cy.on("viewport", () => {
       this.hideTooltip();
-      this.scheduleStage();
+      // at once, not on the next frame: cards and lines never part, even for a moment
+      this.updateStage();
       this.handlers.onViewport();
     });
     this.cy.on("grab", "node", (event) => {
@@ -355,14 +355,6 @@ export class CommitteeMap {
     const height = cell.row === ALT_ROW ? ALT_H : CARD_H;
     card.style.left = `${p.x - CARD_W / 2}px`;
     card.style.top = `${p.y - height / 2}px`;
-  }
-
-  private scheduleStage(): void {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.updateStage();
-    });
   }
 
   private updateStage(): void {

@@ -157,10 +157,22 @@ def card(page: Page, node_id: str) -> Any:
     return page.locator(f'#cards .card[data-id="{node_id}"]')
 
 
+def on_screen(page: Page, node_id: str) -> None:
+    """Brings a card on screen as a user would before clicking it: the page scrolled to the
+    map (narrow screens scroll), the map panned to the card, and a frame for both to settle."""
+    page.evaluate(
+        """async id => {
+          document.querySelector('#graph-wrap').scrollIntoView({ block: 'nearest' });
+          window.__explorer.reveal(id);
+          await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+        }""",
+        node_id,
+    )
+
+
 def click_card(page: Page, node_id: str) -> None:
-    """Clicks a card where it is drawn, as a user would (the click lands on the map), after
-    panning the map to it if it is off screen."""
-    page.evaluate("id => window.__explorer.reveal(id)", node_id)
+    """Clicks a card where it is drawn, as a user would (the click lands on the map)."""
+    on_screen(page, node_id)
     card(page, node_id).locator(".card-main").click(force=True)
 
 
@@ -509,6 +521,7 @@ def test_a_neighbourhood_opens_and_an_org_branch_folds(
     assert missing
     more = card(page, person).locator(".card-more")
     expect(more).to_have_text(f"+{len(missing)}")
+    on_screen(page, person)
     more.click()
     assert shown(page) == before | missing
     expect(card(page, person).locator(".card-more")).to_have_count(0)
@@ -517,10 +530,12 @@ def test_a_neighbourhood_opens_and_an_org_branch_folds(
     managers = [m for m in shown(page) if any(reports.get(r) == m for r in shown(page))]
     manager = managers[0]
     fold = card(page, manager).locator(".card-fold")
+    on_screen(page, manager)
     fold.click()
     folded = shown(page)
     assert not any(reports.get(p) == manager for p in folded)
     expect(card(page, manager).locator(".card-fold")).to_have_attribute("aria-expanded", "false")
+    on_screen(page, manager)
     card(page, manager).locator(".card-fold").click()
     assert shown(page) == before | missing
 

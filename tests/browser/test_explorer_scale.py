@@ -216,7 +216,13 @@ def test_everyone_at_once_is_an_overview_of_reporting_lines(
     assert sorted(drawn) == reports
     # choosing someone draws their own lines as well
     chosen = sorted(committee_first(large_account))[0]
-    page.evaluate("id => window.__explorer.reveal(id)", chosen)
+    page.evaluate(
+        """async id => {
+          window.__explorer.reveal(id);
+          await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+        }""",
+        chosen,
+    )
     page.locator(f'#cards .card[data-id="{chosen}"] .card-main').click(force=True)
     expect(page.locator(f'#cards .card[data-id="{chosen}"]')).to_have_class(re.compile("selected"))
     theirs = sorted(
