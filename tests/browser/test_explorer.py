@@ -525,6 +525,10 @@ def test_a_neighbourhood_opens_and_an_org_branch_folds(
     more.click()
     assert shown(page) == before | missing
     expect(card(page, person).locator(".card-more")).to_have_count(0)
+    # the newcomers fill free cells around the person: lines still keep clear of every card
+    drawn = page.evaluate(GEOMETRY)
+    assert drawn["broken"] == []
+    assert drawn["hits"] == []
 
     reports = {e["source"]: e["target"] for e in graph["edges"] if e["kind"] == "REPORTS_TO"}
     managers = [m for m in shown(page) if any(reports.get(r) == m for r in shown(page))]
@@ -678,6 +682,7 @@ def test_the_arrangement_and_the_view_survive_a_reload(
     page.mouse.up()
     after = page.evaluate("id => window.__explorer.cy.getElementById(id).position()", moved)
     assert (after["x"], after["y"]) != (x, y)
+    assert page.evaluate(GEOMETRY)["hits"] == []  # lines are routed again around the moved card
     page.wait_for_timeout(600)  # the arrangement is saved shortly after the last change
     page.locator("#view-list").click()
 
