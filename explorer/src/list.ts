@@ -78,7 +78,7 @@ export class CommitteeList {
       { key: "risk", label: "Coverage", sortable: true },
       { key: "approval", label: "Approval today → with plan", sortable: true },
       ...(showCriticality ? [{ key: "criticality", label: "Criticality", sortable: true }] : []),
-      { key: "play", label: "Best play", sortable: false },
+      { key: "play", label: "Best play", sortable: true },
       { key: "verified", label: "Last verified", sortable: true },
     ];
 
@@ -199,6 +199,8 @@ export class CommitteeList {
         return (a.assessment?.approvalProbabilityWithPlan ?? 2) - (b.assessment?.approvalProbabilityWithPlan ?? 2) || name;
       case "criticality":
         return (b.assessment?.criticality ?? -1) - (a.assessment?.criticality ?? -1) || name;
+      case "play":
+        return (b.assessment?.plays[0]?.value ?? -1) - (a.assessment?.plays[0]?.value ?? -1) || name;
       case "verified":
         return (verifiedAt(a.facts) ?? "").localeCompare(verifiedAt(b.facts) ?? "") || name;
       default: {
