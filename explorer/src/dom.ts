@@ -1,4 +1,4 @@
-// Small DOM helpers. Text from the server only ever goes into textContent, never into HTML.
+// Small DOM helpers. Text from the server only ever goes into text nodes, never into HTML.
 
 type Attrs = Record<string, string | number | boolean | null | undefined>;
 type Child = Node | string | null | undefined | false;
@@ -26,12 +26,4 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const element = document.getElementById(id);
   if (!element) throw new Error(`missing #${id}`);
   return element as T;
-}
-
-export function percent(value: number): string {
-  return `${Math.round(value * 100)}%`;
-}
-
-export function pretty(value: string | null | undefined): string {
-  return value ? value.replace(/_/g, " ").toLowerCase() : "";
 }

@@ -1,10 +1,17 @@
-// The edit panel: one form per thing a seller changes. Every change is a GraphQL mutation;
-// the map and the plan are reloaded from the server after it, never patched locally.
+// The details panel: one person (or edge) with every action the map offers for them, and the
+// forms a seller edits. Every change is a GraphQL mutation; after it the map and the plan are
+// reloaded from the server, and the form is rebuilt from the record as stored now, with a
+// confirmation. Updates carry the `updatedAt` the form was loaded with (when the server takes
+// it), so a change someone else made in between is shown as a conflict, never overwritten.
 
-import { loadStakeholder, mutate, type MutationResult, type StakeholderDetail } from "./api";
-import { h, pretty } from "./dom";
-import { buildForm, type FieldSpec } from "./forms";
-import { ROLES, SENIORITIES, STANCES, TOPICS, type GraphEdge, type GraphNode } from "./types";
+import { edgeKey, loadEdge, loadStakeholder, mutate, type EdgeRecord, type MutationResult, type StakeholderDetail } from "./api";
+import { EXPECTED_UPDATED_AT, type Capabilities } from "./capabilities";
+import { h } from "./dom";
+import { buildForm, type FieldSpec, type Form } from "./forms";
+import type { AccountModel } from "./model";
+import { withoutIds } from "./problems";
+import { ROLES, SENIORITIES, STANCES, TOPICS, type GraphEdge } from "./types";
+import { roleLabel, sentence, STANCE_LOOK } from "./words";
 
 /** Argument types of each mutation the explorer calls (schema/schema.graphql). */
 const MUTATIONS = {
@@ -29,10 +36,7 @@ function call(name: MutationName, variables: Record<string, unknown>): Promise<M
 }
 
 /** Only what the seller changed, so an update never clears a field by accident. */
-function changed(
-  values: Record<string, unknown>,
-  original: Record<string, unknown>,
-): Record<string, unknown> {
+function changed(values: Record<string, unknown>, original: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(values)) {
     if (JSON.stringify(value ?? null) !== JSON.stringify(original[key] ?? null)) out[key] = value;
@@ -44,104 +48,154 @@ function withoutNulls(values: Record<string, unknown>): Record<string, unknown> 
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== null));
 }
 
-const NOTHING_CHANGED: MutationResult = {
-  ok: false,
-  code: "NOTHING_CHANGED",
-  message: "Nothing changed.",
-  problems: [],
-};
+const NOTHING_CHANGED = "Nothing to save: no field was changed.";
+
+function time(): string {
+  return new Date().toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+}
 
 export interface EditorContext {
   readOnly(): boolean;
+  capabilities(): Capabilities;
+  model(): AccountModel | null;
   accountId(): string | null;
   opportunityId(): string | null;
-  nameOf(id: string): string;
-  /** Reload map and plan from the server after a successful edit. */
-  refresh(select?: string | null): Promise<void>;
-  /** Open a stakeholder's forms (after creating one, to seat them). */
-  openStakeholder(id: string): void;
+  /** Reload map and plan from the server after a change. */
+  refresh(): Promise<void>;
+  /** Map actions for a person, so the panel offers what a card offers (the map only). */
+  showOnMap(id: string): void;
+  expand(id: string): void;
+  toggleBranch(id: string): void;
+  isShown(id: string): boolean;
+  hiddenNeighbours(id: string): number;
+  branch(id: string): { count: number; folded: boolean } | null;
+  /** After an edit or a close: which person or edge is open (for the map's selection). */
+  opened(what: { person: string } | { edge: GraphEdge } | null): void;
 }
 
 const VIEWER_NOTE =
   "Read-only key (viewer): you can explore the map and the plan; adding, editing and deleting need an editor or admin key.";
 
+type Opened = { kind: "person"; id: string } | { kind: "edge"; edge: GraphEdge } | { kind: "none" };
+
 export class Editor {
+  private opened: Opened = { kind: "none" };
+  /** Bumped by every panel change: a slower load never paints over a newer panel. */
+  private generation = 0;
+
   constructor(
     private readonly panel: HTMLElement,
     private readonly ctx: EditorContext,
   ) {}
 
-  private formOptions(testId: string, select?: string | null) {
-    return {
-      readOnly: this.ctx.readOnly(),
-      readOnlyNote: VIEWER_NOTE,
-      testId,
-      onDone: () => void this.ctx.refresh(select),
-    };
+  private nameOf = (id: string): string | null => this.ctx.model()?.node(id)?.label ?? null;
+
+  private options(testId: string) {
+    return { readOnly: this.ctx.readOnly(), readOnlyNote: VIEWER_NOTE, testId, nameOf: this.nameOf };
   }
 
-  showNothing(message?: string): void {
+  /** What is open now (a person's id, or an edge), to reopen after navigation. */
+  current(): Opened {
+    return this.opened;
+  }
+
+  showNothing(message?: string, kind: "info" | "done" = "info"): void {
+    this.generation += 1;
+    this.opened = { kind: "none" };
+    this.ctx.opened(null);
     this.panel.replaceChildren(
       h(
         "div",
         { class: "edit-hint" },
-        h("p", {}, message ?? "Click a person or an edge to see and edit it."),
+        message ? h("p", { class: kind === "done" ? "done-note" : "", role: "status", "data-testid": "panel-note" }, message) : null,
+        h("p", {}, "Choose a person on the map or in the list to see their details and edit them."),
         h(
           "ul",
           {},
           h("li", {}, "“Add stakeholder” adds a person to this account."),
-          h("li", {}, "“Draw influence” / “Draw conflict”: click the source person, then the target."),
-          h("li", {}, "Hover an edge for its strength, topics and evidence."),
+          h("li", {}, "“Draw influence” / “Draw conflict”: click the source person, then the target (or use a person's details)."),
+          h("li", {}, "Hover an edge for its strength, topics and evidence; click it to edit."),
         ),
         this.ctx.readOnly() ? h("p", { class: "readonly-note" }, VIEWER_NOTE) : null,
       ),
     );
   }
 
+  // --- people -----------------------------------------------------------------------------
+
   showNewStakeholder(): void {
-    const fields = stakeholderFields(null);
+    this.generation += 1;
+    this.opened = { kind: "none" };
     const form = buildForm(
       "New stakeholder",
-      fields,
+      stakeholderFields(null),
       [
         {
           label: "Create stakeholder",
           kind: "primary",
           name: "create",
           run: async (values) => {
-            const result = await call("createStakeholder", {
-              input: { accountId: this.ctx.accountId(), ...withoutNulls(values) },
-            });
-            if (result.ok && typeof result.data.id === "string") {
-              const id = result.data.id;
-              await this.ctx.refresh(id);
-              this.ctx.openStakeholder(id);
-              return null;
-            }
-            return result;
+            const result = await call("createStakeholder", { input: { accountId: this.ctx.accountId(), ...withoutNulls(values) } });
+            if (!result.ok || typeof result.data.id !== "string") return result;
+            const id = result.data.id;
+            await this.ctx.refresh();
+            this.ctx.showOnMap(id);
+            await this.showStakeholder(id, `Created ${String(values.name)} at ${time()}.`);
+            return null;
           },
         },
       ],
-      this.formOptions("new-stakeholder"),
+      this.options("new-stakeholder"),
     );
     this.panel.replaceChildren(form.element);
-    (form.element.querySelector("input[name=name]") as HTMLInputElement | null)?.focus();
+    form.element.querySelector<HTMLInputElement>("input[name=name]")?.focus();
   }
 
-  async showStakeholder(node: GraphNode): Promise<void> {
-    this.panel.replaceChildren(h("p", { class: "loading" }, `Loading ${node.label}…`));
-    let detail: StakeholderDetail | null;
+  /** A person's details, map actions and forms, loaded fresh from the server. */
+  async showStakeholder(id: string, confirmation?: string, seatConfirmation?: string): Promise<void> {
+    const generation = ++this.generation;
+    this.opened = { kind: "person", id };
+    this.ctx.opened({ person: id });
+    const known = this.nameOf(id) ?? "this person";
+    if (!this.panel.querySelector(`[data-person="${CSS.escape(id)}"]`)) {
+      this.panel.replaceChildren(h("p", { class: "loading", role: "status" }, `Loading ${known}…`));
+    }
+    let person: StakeholderDetail | null;
     try {
-      detail = await loadStakeholder(node.id);
+      person = await loadStakeholder(id, this.ctx.capabilities());
     } catch (error) {
-      this.showNothing(`Could not load ${node.label}: ${error instanceof Error ? error.message : error}`);
+      this.showNothing(`Could not load ${known}: ${error instanceof Error ? withoutIds(error.message, this.nameOf) : String(error)}`);
       return;
     }
-    if (!detail) {
-      this.showNothing(`${node.label} no longer exists.`);
+    if (generation !== this.generation) return;
+    if (!person) {
+      this.showNothing(`${known} no longer exists: someone deleted them.`);
       return;
     }
-    const person = detail;
+    const parts: HTMLElement[] = [this.personActions(person), this.stakeholderForm(person, confirmation)];
+    const opportunityId = this.ctx.opportunityId();
+    if (opportunityId) parts.push(this.seatForm(person, opportunityId, seatConfirmation));
+    if (!this.ctx.readOnly()) parts.push(this.newEdgeChooser(person));
+    this.panel.replaceChildren(h("div", { class: "person-panel", "data-person": id }, ...parts));
+  }
+
+  private personActions(person: StakeholderDetail): HTMLElement {
+    const buttons: HTMLElement[] = [];
+    const add = (label: string, action: string, run: () => void): void => {
+      const button = h("button", { type: "button", class: "btn small", "data-action": action }, label);
+      button.addEventListener("click", run);
+      buttons.push(button);
+    };
+    add(this.ctx.isShown(person.id) ? "Find on map" : "Add to map", "show-on-map", () => this.ctx.showOnMap(person.id));
+    const hidden = this.ctx.hiddenNeighbours(person.id);
+    if (hidden > 0) add(`Show ${hidden} connected ${hidden === 1 ? "person" : "people"}`, "expand", () => this.ctx.expand(person.id));
+    const branch = this.ctx.branch(person.id);
+    if (branch) add(branch.folded ? `Show the ${branch.count} below them` : `Hide the ${branch.count} below them`, "toggle-branch", () => this.ctx.toggleBranch(person.id));
+    return h("div", { class: "person-actions", role: "group", "aria-label": `Map actions for ${person.name}` }, ...buttons);
+  }
+
+  private stakeholderForm(person: StakeholderDetail, confirmation?: string): HTMLElement {
+    const caps = this.ctx.capabilities();
     const original: Record<string, unknown> = {
       externalId: person.externalId,
       name: person.name,
@@ -150,114 +204,224 @@ export class Editor {
       seniority: person.seniority,
       email: person.email,
     };
-    const stakeholderForm = buildForm(
+    let form: Form;
+    const save = async (values: Record<string, unknown>, overwrite = false): Promise<MutationResult | null> => {
+      const input = changed(values, original);
+      if (Object.keys(input).length === 0) {
+        form.say(NOTHING_CHANGED, "info");
+        return null;
+      }
+      const guarded = caps.concurrency.stakeholder && person.updatedAt !== null;
+      if (guarded) input[EXPECTED_UPDATED_AT] = overwrite ? await this.currentStamp(person.id) : person.updatedAt;
+      const result = await call("updateStakeholder", { id: person.id, input });
+      if (result.ok) {
+        await this.ctx.refresh();
+        await this.showStakeholder(person.id, `Saved at ${time()}.`);
+        return null;
+      }
+      if (result.code === "NOT_FOUND") return this.gone(person.name);
+      if (guarded && result.typename === "ConflictError") {
+        const now = await loadStakeholder(person.id, caps).catch(() => null);
+        if (now && now.updatedAt !== person.updatedAt) {
+          form.showConflict(this.conflictText(person.name, now.updatedBy, now.updatedAt), [
+            { label: "Show their version", name: "reload", run: () => void this.showStakeholder(person.id, "Reloaded: this is the record as stored now.") },
+            { label: "Save mine anyway", name: "overwrite", run: () => void save(values, true).then((r) => r && form.showResult(r)) },
+          ]);
+          return null;
+        }
+      }
+      return result;
+    };
+    form = buildForm(
       person.name,
       stakeholderFields(original),
       [
-        {
-          label: "Save",
-          kind: "primary",
-          name: "save",
-          run: (values) => {
-            const input = changed(values, original);
-            if (Object.keys(input).length === 0) return Promise.resolve(NOTHING_CHANGED);
-            return call("updateStakeholder", { id: person.id, input });
-          },
-        },
+        { label: "Save", kind: "primary", name: "save", run: (values) => save(values) },
         {
           label: "Delete stakeholder",
           confirm: `Click again to delete ${person.name}`,
           kind: "danger",
           name: "delete",
-          run: () => call("deleteStakeholder", { id: person.id }),
+          unchecked: true,
+          run: async () => {
+            const result = await call("deleteStakeholder", { id: person.id });
+            if (!result.ok && result.code !== "NOT_FOUND") return result;
+            await this.ctx.refresh();
+            this.showNothing(`Deleted ${person.name}.`, "done");
+            return null;
+          },
         },
       ],
-      this.formOptions("stakeholder", person.id),
+      this.options("stakeholder"),
     );
-    const parts: HTMLElement[] = [stakeholderForm.element];
-    const opportunityId = this.ctx.opportunityId();
-    if (opportunityId) parts.push(this.seatForm(person, opportunityId));
-    this.panel.replaceChildren(...parts);
-  }
-
-  private seatForm(person: StakeholderDetail, opportunityId: string): HTMLElement {
-    const seat = person.seats.find((s) => s.opportunity.id === opportunityId) ?? null;
-    const original: Record<string, unknown> = seat
-      ? {
-          role: seat.role,
-          stance: seat.stance,
-          veto: seat.veto,
-          voteWeight: seat.voteWeight,
-          stanceEvidence: seat.stanceEvidence,
-        }
-      : { role: null, stance: "UNKNOWN", veto: false, voteWeight: 1, stanceEvidence: null };
-    const fields: FieldSpec[] = [
-      { name: "role", label: "Role", type: "select", options: ROLES, emptyOption: "— choose —", value: original.role },
-      { name: "stance", label: "Stance", type: "select", options: STANCES, value: original.stance },
-      { name: "veto", label: "Has a veto", type: "checkbox", value: original.veto },
-      { name: "voteWeight", label: "Vote weight", type: "number", step: "any", value: original.voteWeight },
-      {
-        name: "stanceEvidence",
-        label: "Evidence for the stance",
-        type: "textarea",
-        value: original.stanceEvidence,
-        placeholder: "What did they say or do?",
-      },
-    ];
-    const key = { stakeholderId: person.id, opportunityId };
-    const form = seat
-      ? buildForm(
-          "Committee seat",
-          fields,
-          [
-            {
-              label: "Save seat",
-              kind: "primary",
-              name: "save-seat",
-              run: (values) => {
-                const input = changed(values, original);
-                if (Object.keys(input).length === 0) return Promise.resolve(NOTHING_CHANGED);
-                return call("updateSeat", { input: { ...key, ...input } });
-              },
-            },
-            {
-              label: "Remove from committee",
-              confirm: "Click again to remove the seat",
-              kind: "danger",
-              name: "delete-seat",
-              run: () => call("deleteSeat", key),
-            },
-          ],
-          this.formOptions("seat", person.id),
-        )
-      : buildForm(
-          "Not on this committee",
-          fields,
-          [
-            {
-              label: "Add to committee",
-              kind: "primary",
-              name: "create-seat",
-              run: (values) => call("createSeat", { input: { ...key, ...withoutNulls(values) } }),
-            },
-          ],
-          this.formOptions("seat", person.id),
-        );
+    if (confirmation) form.say(confirmation);
+    if (person.updatedAt) {
+      form.element.querySelector("h3")?.after(
+        h("p", { class: "muted record-stamp" }, `Last changed ${new Date(person.updatedAt).toLocaleString()}${actor(person.updatedBy)}`),
+      );
+    }
     return form.element;
   }
 
-  showEdge(edge: GraphEdge): void {
+  private async currentStamp(id: string): Promise<string | null> {
+    return (await loadStakeholder(id, this.ctx.capabilities()))?.updatedAt ?? null;
+  }
+
+  private conflictText(what: string, by: string | null, at: string | null): string {
+    const who = by && !KEY_ACTOR.test(by) ? by : "Someone else";
+    const when = at ? ` at ${new Date(at).toLocaleTimeString()}` : "";
+    return `${who} changed ${what}${when}, after you opened this form. Your changes were not saved, so theirs are not lost.`;
+  }
+
+  private gone(name: string): null {
+    void this.ctx.refresh();
+    this.showNothing(`${name} no longer exists: someone deleted them.`);
+    return null;
+  }
+
+  private seatForm(person: StakeholderDetail, opportunityId: string, confirmation?: string): HTMLElement {
+    const caps = this.ctx.capabilities();
+    const seat = person.seats.find((s) => s.opportunity.id === opportunityId) ?? null;
+    const original: Record<string, unknown> = seat
+      ? { role: seat.role, stance: seat.stance, veto: seat.veto, voteWeight: seat.voteWeight, stanceEvidence: seat.stanceEvidence }
+      : { role: null, stance: "UNKNOWN", veto: false, voteWeight: 1, stanceEvidence: null };
+    const stanceLabels = Object.fromEntries(STANCES.map((s) => [s, STANCE_LOOK[s]?.label ?? sentence(s)]));
+    const fields: FieldSpec[] = [
+      { name: "role", label: "Role", type: "select", options: ROLES, optionLabels: Object.fromEntries(ROLES.map((r) => [r, roleLabel(r)])), emptyOption: "— choose —", value: original.role, required: true },
+      { name: "stance", label: "Stance", type: "select", options: STANCES, optionLabels: stanceLabels, value: original.stance },
+      { name: "veto", label: "Has a veto", type: "checkbox", value: original.veto },
+      { name: "voteWeight", label: "Vote weight", type: "number", value: original.voteWeight, help: "More than 0; 1 is one ordinary vote." },
+      { name: "stanceEvidence", label: "Evidence for the stance", type: "textarea", value: original.stanceEvidence, placeholder: "What did they say or do?" },
+    ];
+    const key = { stakeholderId: person.id, opportunityId };
+    let form: Form;
+    if (!seat) {
+      form = buildForm(
+        "Not on this committee",
+        fields,
+        [
+          {
+            label: "Add to committee",
+            kind: "primary",
+            name: "create-seat",
+            run: async (values) => {
+              const result = await call("createSeat", { input: { ...key, ...withoutNulls(values) } });
+              if (!result.ok && result.typename !== "ConflictError") return result;
+              await this.ctx.refresh();
+              await this.showStakeholder(
+                person.id,
+                undefined,
+                result.ok ? `Added to the committee at ${time()}.` : `${person.name} already had a seat on this committee (added elsewhere); this is it now.`,
+              );
+              return null;
+            },
+          },
+        ],
+        this.options("seat"),
+      );
+      return form.element;
+    }
+    const stamp = seat.updatedAt ?? null;
+    const save = async (values: Record<string, unknown>, overwrite = false): Promise<MutationResult | null> => {
+      const input = changed(values, original);
+      if (Object.keys(input).length === 0) {
+        form.say(NOTHING_CHANGED, "info");
+        return null;
+      }
+      const guarded = caps.concurrency.seat && stamp !== null;
+      if (guarded) {
+        const fresh = overwrite ? (await loadStakeholder(person.id, caps))?.seats.find((s) => s.opportunity.id === opportunityId)?.updatedAt : stamp;
+        input[EXPECTED_UPDATED_AT] = fresh ?? stamp;
+      }
+      const result = await call("updateSeat", { input: { ...key, ...input } });
+      if (result.ok) {
+        await this.ctx.refresh();
+        await this.showStakeholder(person.id, undefined, `Seat saved at ${time()}.`);
+        return null;
+      }
+      if (result.code === "NOT_FOUND") {
+        await this.ctx.refresh();
+        await this.showStakeholder(person.id, undefined, "This seat was removed by someone else in the meantime.");
+        return null;
+      }
+      if (guarded && result.typename === "ConflictError") {
+        form.showConflict(this.conflictText(`${person.name}'s seat`, null, null), [
+          { label: "Show their version", name: "reload", run: () => void this.showStakeholder(person.id, undefined, "Reloaded: this is the seat as stored now.") },
+          { label: "Save mine anyway", name: "overwrite", run: () => void save(values, true).then((r) => r && form.showResult(r)) },
+        ]);
+        return null;
+      }
+      return result;
+    };
+    form = buildForm(
+      "Committee seat",
+      fields,
+      [
+        { label: "Save seat", kind: "primary", name: "save-seat", run: (values) => save(values) },
+        {
+          label: "Remove from committee",
+          confirm: "Click again to remove the seat",
+          kind: "danger",
+          name: "delete-seat",
+          unchecked: true,
+          run: async () => {
+            const result = await call("deleteSeat", key);
+            if (!result.ok && result.code !== "NOT_FOUND") return result;
+            await this.ctx.refresh();
+            await this.showStakeholder(person.id, undefined, `Removed from the committee at ${time()}.`);
+            return null;
+          },
+        },
+      ],
+      this.options("seat"),
+    );
+    if (confirmation) form.say(confirmation);
+    return form.element;
+  }
+
+  /** Keyboard and list users draw edges here: pick the other person, then fill the form. */
+  private newEdgeChooser(person: StakeholderDetail): HTMLElement {
+    const model = this.ctx.model();
+    const others = (model?.people ?? []).filter((p) => p.id !== person.id).sort((a, b) => a.label.localeCompare(b.label));
+    const kind = h("select", { id: "new-edge-kind", name: "kind" }, h("option", { value: "INFLUENCES" }, "influences"), h("option", { value: "CONFLICTS_WITH" }, "conflicts with"));
+    const target = h("select", { id: "new-edge-target", name: "target" }, h("option", { value: "" }, "— choose a person —"), ...others.map((p) => h("option", { value: p.id }, p.title ? `${p.label} (${p.title})` : p.label)));
+    const go = h("button", { type: "submit", class: "btn", "data-action": "new-edge" }, "Continue");
+    const form = h(
+      "form",
+      { class: "edit-form new-edge", "data-form": "new-edge-chooser", "aria-label": `New influence or conflict from ${person.name}` },
+      h("h3", {}, `New link from ${person.name}`),
+      h("div", { class: "field" }, h("label", { for: "new-edge-kind" }, `${person.name}…`), kind),
+      h("div", { class: "field" }, h("label", { for: "new-edge-target" }, "…whom"), target),
+      h("div", { class: "actions" }, go),
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (!target.value) {
+        target.focus();
+        return;
+      }
+      this.showNewEdge(kind.value as "INFLUENCES" | "CONFLICTS_WITH", person.id, target.value);
+    });
+    return form;
+  }
+
+  // --- influences and conflicts ---------------------------------------------------------------
+
+  async showEdge(edge: GraphEdge, confirmation?: string): Promise<void> {
+    const generation = ++this.generation;
+    this.opened = { kind: "edge", edge };
+    this.ctx.opened({ edge });
+    const name = (id: string): string => this.nameOf(id) ?? "someone";
     if (edge.kind !== "INFLUENCES" && edge.kind !== "CONFLICTS_WITH") {
       const what =
         edge.kind === "REPORTS_TO"
-          ? `${this.ctx.nameOf(edge.source)} reports to ${this.ctx.nameOf(edge.target)}.`
-          : `${this.ctx.nameOf(edge.source)} advocates for ${this.ctx.nameOf(edge.target)}` +
-            (edge.weight == null ? "." : ` (strength ${edge.weight.toFixed(2)}).`);
+          ? `${name(edge.source)} reports to ${name(edge.target)}.`
+          : `${name(edge.source)} advocates for ${name(edge.target)}${edge.weight == null ? "." : ` (strength ${edge.weight.toFixed(2)}).`}`;
       this.panel.replaceChildren(
         h(
           "div",
           { class: "edit-hint" },
-          h("h3", {}, pretty(edge.kind)),
+          h("h3", {}, edge.kind === "REPORTS_TO" ? "Reporting line" : "Advocacy"),
           h("p", {}, what),
           edge.evidence ? h("p", {}, `Evidence: ${edge.evidence}`) : null,
           h("p", { class: "help" }, "Reporting lines and advocacy are edited through the API or an import."),
@@ -265,114 +429,158 @@ export class Editor {
       );
       return;
     }
-    this.edgeForm(edge.kind, edge.source, edge.target, edge);
+    const kind = edge.kind;
+    let record: EdgeRecord | null;
+    try {
+      record = await loadEdge(kind, edge.source, edge.target, this.ctx.capabilities());
+    } catch (error) {
+      this.showNothing(`Could not load this link: ${error instanceof Error ? withoutIds(error.message, this.nameOf) : String(error)}`);
+      return;
+    }
+    if (generation !== this.generation) return;
+    if (!record) {
+      this.showNothing(`${name(edge.source)} ${kind === "INFLUENCES" ? "no longer influences" : "no longer conflicts with"} ${name(edge.target)}: someone deleted it.`);
+      return;
+    }
+    this.edgeForm(kind, edge.source, edge.target, record, confirmation);
   }
 
   showNewEdge(kind: "INFLUENCES" | "CONFLICTS_WITH", fromId: string, toId: string): void {
+    this.generation += 1;
+    this.opened = { kind: "none" };
     this.edgeForm(kind, fromId, toId, null);
   }
 
-  private edgeForm(
-    kind: "INFLUENCES" | "CONFLICTS_WITH",
-    fromId: string,
-    toId: string,
-    edge: GraphEdge | null,
-  ): void {
+  private edgeForm(kind: "INFLUENCES" | "CONFLICTS_WITH", fromId: string, toId: string, record: EdgeRecord | null, confirmation?: string): void {
+    const caps = this.ctx.capabilities();
     const influence = kind === "INFLUENCES";
     const original: Record<string, unknown> = {
-      strength: edge?.weight ?? null,
-      ...(influence ? { topics: edge?.topics ?? [] } : {}),
-      evidence: edge?.evidence ?? null,
+      strength: record?.strength ?? null,
+      ...(influence ? { topics: record?.topics ?? [] } : {}),
+      evidence: record?.evidence ?? null,
     };
     const fields: FieldSpec[] = [
       {
         name: "strength",
         label: "Strength",
         type: "number",
-        step: "any",
-        value: original.strength ?? (edge ? null : 0.5),
-        help: "Greater than 0, at most 1: how far the source can move the target.",
+        value: original.strength ?? (record ? null : 0.5),
+        required: true,
+        help: "More than 0, at most 1 (0,8 works too): how far the first can move the second.",
       },
     ];
-    if (influence) {
-      fields.push({
-        name: "topics",
-        label: "Topics (none = every topic)",
-        type: "topics",
-        options: TOPICS,
-        value: original.topics,
-      });
-    }
+    if (influence) fields.push({ name: "topics", label: "Topics (none = every topic)", type: "topics", options: TOPICS, value: original.topics });
     fields.push({ name: "evidence", label: "Evidence", type: "textarea", value: original.evidence });
     const ends = { fromId, toId };
     const [create, update, remove] = influence
       ? (["createInfluence", "updateInfluence", "deleteInfluence"] as const)
       : (["createConflict", "updateConflict", "deleteConflict"] as const);
-    const noun = influence ? "influences" : "conflicts with";
-    const title = `${this.ctx.nameOf(fromId)} ${noun} ${this.ctx.nameOf(toId)}`;
-    const form = edge
-      ? buildForm(
-          title,
-          fields,
-          [
-            {
-              label: "Save",
-              kind: "primary",
-              name: "save-edge",
-              run: (values) => {
-                const input = changed(values, original);
-                if (Object.keys(input).length === 0) return Promise.resolve(NOTHING_CHANGED);
-                return call(update, { input: { ...ends, ...input } });
-              },
+    const name = (id: string): string => this.nameOf(id) ?? "someone";
+    const title = `${name(fromId)} ${influence ? "influences" : "conflicts with"} ${name(toId)}`;
+    const edge: GraphEdge = { id: edgeKey(kind, fromId, toId), source: fromId, target: toId, kind, weight: null, topics: null, evidence: null };
+    const reopen = (message: string): Promise<void> => {
+      const drawn = this.ctx.model()?.edges.find((e) => e.kind === kind && e.source === fromId && e.target === toId);
+      return this.showEdge(drawn ?? edge, message);
+    };
+    let form: Form;
+    if (!record) {
+      form = buildForm(
+        `New: ${title}`,
+        fields,
+        [
+          {
+            label: influence ? "Create influence" : "Create conflict",
+            kind: "primary",
+            name: "create-edge",
+            run: async (values) => {
+              const result = await call(create, { input: { ...ends, ...withoutNulls(values) } });
+              if (!result.ok && result.typename !== "ConflictError") return result;
+              await this.ctx.refresh();
+              await reopen(result.ok ? `Created at ${time()}.` : "This link already existed (added elsewhere); this is it now.");
+              return null;
             },
-            {
-              label: "Delete edge",
-              confirm: "Click again to delete the edge",
-              kind: "danger",
-              name: "delete-edge",
-              run: () => call(remove, ends),
-            },
-          ],
-          this.formOptions(influence ? "influence" : "conflict", null),
-        )
-      : buildForm(
-          `New: ${title}`,
-          fields,
-          [
-            {
-              label: influence ? "Create influence" : "Create conflict",
-              kind: "primary",
-              name: "create-edge",
-              run: (values) => call(create, { input: { ...ends, ...withoutNulls(values) } }),
-            },
-          ],
-          this.formOptions(influence ? "new-influence" : "new-conflict", null),
-        );
+          },
+        ],
+        this.options(influence ? "new-influence" : "new-conflict"),
+      );
+      this.panel.replaceChildren(form.element);
+      form.element.querySelector<HTMLInputElement>("input[name=strength]")?.focus();
+      return;
+    }
+    const guarded = (influence ? caps.concurrency.influence : caps.concurrency.conflict) && record.updatedAt !== null;
+    const save = async (values: Record<string, unknown>, overwrite = false): Promise<MutationResult | null> => {
+      const input = changed(values, original);
+      if (Object.keys(input).length === 0) {
+        form.say(NOTHING_CHANGED, "info");
+        return null;
+      }
+      if (guarded) {
+        const fresh = overwrite ? (await loadEdge(kind, fromId, toId, caps))?.updatedAt : record.updatedAt;
+        input[EXPECTED_UPDATED_AT] = fresh ?? record.updatedAt;
+      }
+      const result = await call(update, { input: { ...ends, ...input } });
+      if (result.ok) {
+        await this.ctx.refresh();
+        await reopen(`Saved at ${time()}.`);
+        return null;
+      }
+      if (result.code === "NOT_FOUND") {
+        await this.ctx.refresh();
+        this.showNothing(`${title}: no longer there, someone deleted it.`);
+        return null;
+      }
+      if (guarded && result.typename === "ConflictError") {
+        form.showConflict(this.conflictText(`this link (${title})`, null, null), [
+          { label: "Show their version", name: "reload", run: () => void reopen("Reloaded: this is the link as stored now.") },
+          { label: "Save mine anyway", name: "overwrite", run: () => void save(values, true).then((r) => r && form.showResult(r)) },
+        ]);
+        return null;
+      }
+      return result;
+    };
+    form = buildForm(
+      title,
+      fields,
+      [
+        { label: "Save", kind: "primary", name: "save-edge", run: (values) => save(values) },
+        {
+          label: influence ? "Delete influence" : "Delete conflict",
+          confirm: "Click again to delete",
+          kind: "danger",
+          name: "delete-edge",
+          unchecked: true,
+          run: async () => {
+            const result = await call(remove, ends);
+            if (!result.ok && result.code !== "NOT_FOUND") return result;
+            await this.ctx.refresh();
+            this.showNothing(`Deleted: ${title}.`, "done");
+            return null;
+          },
+        },
+      ],
+      this.options(influence ? "influence" : "conflict"),
+    );
+    if (confirmation) form.say(confirmation);
     this.panel.replaceChildren(form.element);
   }
+}
+
+/** Changes made with an API key are recorded as `key:<id>`: an id says nothing to a seller. */
+const KEY_ACTOR = /^key:/;
+
+function actor(updatedBy: string | null): string {
+  if (!updatedBy) return "";
+  return KEY_ACTOR.test(updatedBy) ? " with an API key" : ` by ${updatedBy}`;
 }
 
 function stakeholderFields(original: Record<string, unknown> | null): FieldSpec[] {
   const v = (key: string): unknown => original?.[key] ?? null;
   return [
-    { name: "name", label: "Name", type: "text", value: v("name") },
+    { name: "name", label: "Name", type: "text", value: v("name"), required: true },
     { name: "title", label: "Title", type: "text", value: v("title") },
     { name: "department", label: "Department", type: "text", value: v("department") },
-    {
-      name: "seniority",
-      label: "Seniority",
-      type: "select",
-      options: SENIORITIES,
-      emptyOption: "— unknown —",
-      value: v("seniority"),
-    },
-    { name: "email", label: "Email", type: "email", value: v("email") },
-    {
-      name: "externalId",
-      label: "External id (CRM key)",
-      type: "text",
-      value: v("externalId"),
-      placeholder: "optional, e.g. a CRM contact id",
-    },
+    { name: "seniority", label: "Seniority", type: "select", options: SENIORITIES, optionLabels: { IC: "Individual contributor", C_LEVEL: "C-level" }, emptyOption: "— unknown —", value: v("seniority") },
+    { name: "email", label: "E-mail", type: "email", value: v("email") },
+    { name: "externalId", label: "External id (CRM key)", type: "text", value: v("externalId"), placeholder: "optional, e.g. a CRM contact id" },
   ];
 }

@@ -1,11 +1,13 @@
-// Forms whose every field can show the server's own error next to it.
-//
-// The browser's validation is off (novalidate): the server is the one authority on what is
-// valid, and its `problems[].path` (e.g. `input.strength`) names the field to mark.
+// Forms that tell the truth: they check what the browser can (a required name, an e-mail's
+// shape, a number written with a decimal comma) before sending, show every problem the server
+// names next to its field in plain words, confirm a save, and show a conflict when someone
+// else changed the record first.
 
 import type { MutationResult } from "./api";
-import { h, pretty } from "./dom";
+import { h } from "./dom";
+import { fieldOfPath, plainMessage, plainProblem, problemsOfMessage } from "./problems";
 import type { Problem } from "./types";
+import { sentence } from "./words";
 
 export interface FieldSpec {
   name: string;
@@ -13,9 +15,11 @@ export interface FieldSpec {
   type: "text" | "email" | "number" | "select" | "checkbox" | "topics" | "textarea";
   value?: unknown;
   options?: readonly string[];
+  /** Labels for options (else the option in sentence case). */
+  optionLabels?: Record<string, string>;
   /** A select with an empty choice, shown with this text. */
   emptyOption?: string;
-  step?: string;
+  required?: boolean;
   help?: string;
   placeholder?: string;
 }
@@ -26,6 +30,8 @@ export interface FormAction {
   name: string;
   /** Asks for a second click with this label before running (deletes). */
   confirm?: string;
+  /** Skip the browser-side checks (deletes need no valid fields). */
+  unchecked?: boolean;
   run(values: Record<string, unknown>): Promise<MutationResult | null>;
 }
 
@@ -33,47 +39,53 @@ export interface Form {
   element: HTMLFormElement;
   values(): Record<string, unknown>;
   showResult(result: MutationResult): void;
-  clearErrors(): void;
+  /** A confirmation (or neutral note) in the form's status line. */
+  say(message: string, kind?: "saved" | "info"): void;
+  /** Someone else changed the record: say so and offer the ways out. */
+  showConflict(message: string, choices: { label: string; name: string; run(): void }[]): void;
 }
 
-/** The field a problem path points at: `input.strength` → `strength`, `topics[0]` → `topics`. */
-export function fieldOfPath(path: string, fieldNames: string[]): string | null {
-  const segments = path
-    .split(/[.[\]]/)
-    .filter((s) => s.length > 0 && !/^\d+$/.test(s));
-  for (const segment of segments) {
-    if (fieldNames.includes(segment)) return segment;
-  }
-  return null;
+export interface FormOptions {
+  readOnly: boolean;
+  readOnlyNote?: string;
+  testId: string;
+  nameOf(id: string): string | null;
 }
 
-export function buildForm(
-  title: string,
-  fields: FieldSpec[],
-  actions: FormAction[],
-  options: { readOnly: boolean; readOnlyNote?: string; testId: string; onDone: () => void },
-): Form {
+/** `0,8` → 0.8; `1 000.5` → 1000.5; null for empty; NaN for anything that is not a number. */
+export function parseDecimal(raw: string): number | null {
+  const text = raw.trim().replace(/[\s\u00a0']/g, "");
+  if (text === "") return null;
+  if (!/^[+-]?(\d+([.,]\d*)?|[.,]\d+)$/.test(text)) return Number.NaN;
+  return Number(text.replace(",", "."));
+}
+
+const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+
+export function buildForm(title: string, fields: FieldSpec[], actions: FormAction[], options: FormOptions): Form {
   const inputs = new Map<string, HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>();
   const topicBoxes = new Map<string, HTMLInputElement[]>();
   const errors = new Map<string, HTMLElement>();
   const formError = h("div", { class: "form-error", role: "alert", "data-error-for": "_form" });
   formError.hidden = true;
+  const status = h("div", { class: "form-status", role: "status", "aria-live": "polite" });
 
   const rows = fields.map((field) => {
     const id = `${options.testId}-${field.name}`;
-    const error = h("div", { class: "field-error", role: "alert", "data-error-for": field.name });
+    const errorId = `${id}-error`;
+    const error = h("div", { class: "field-error", id: errorId, "data-error-for": field.name });
     error.hidden = true;
     errors.set(field.name, error);
     let control: HTMLElement;
     if (field.type === "select") {
-      const select = h("select", { id, name: field.name });
+      const select = h("select", { id, name: field.name, "aria-describedby": errorId });
       if (field.emptyOption !== undefined) select.append(h("option", { value: "" }, field.emptyOption));
-      for (const option of field.options ?? []) select.append(h("option", { value: option }, pretty(option)));
+      for (const option of field.options ?? []) select.append(h("option", { value: option }, field.optionLabels?.[option] ?? sentence(option)));
       select.value = field.value == null ? "" : String(field.value);
       inputs.set(field.name, select);
       control = select;
     } else if (field.type === "checkbox") {
-      const box = h("input", { id, name: field.name, type: "checkbox" });
+      const box = h("input", { id, name: field.name, type: "checkbox", "aria-describedby": errorId });
       box.checked = Boolean(field.value);
       inputs.set(field.name, box);
       control = box;
@@ -87,11 +99,12 @@ export function buildForm(
       topicBoxes.set(field.name, boxes);
       control = h(
         "fieldset",
-        { class: "topics", id },
-        ...boxes.map((box) => h("label", { class: "topic" }, box, pretty(box.value))),
+        { class: "topics", id, "aria-describedby": errorId },
+        h("legend", {}, field.label),
+        ...boxes.map((box) => h("label", { class: "topic" }, box, sentence(box.value))),
       );
     } else if (field.type === "textarea") {
-      const area = h("textarea", { id, name: field.name, rows: 2, placeholder: field.placeholder });
+      const area = h("textarea", { id, name: field.name, rows: 2, placeholder: field.placeholder, "aria-describedby": errorId });
       area.value = field.value == null ? "" : String(field.value);
       inputs.set(field.name, area);
       control = area;
@@ -99,10 +112,13 @@ export function buildForm(
       const input = h("input", {
         id,
         name: field.name,
-        type: field.type,
-        step: field.step,
+        // numbers are text so a decimal comma (0,8) survives; they are parsed here
+        type: field.type === "number" ? "text" : field.type,
         placeholder: field.placeholder,
         inputmode: field.type === "number" ? "decimal" : undefined,
+        autocomplete: "off",
+        "aria-describedby": errorId,
+        "aria-required": field.required ? "true" : undefined,
       });
       input.value = field.value == null ? "" : String(field.value);
       inputs.set(field.name, input);
@@ -111,7 +127,7 @@ export function buildForm(
     return h(
       "div",
       { class: `field field-${field.type}`, "data-field": field.name },
-      h("label", { for: id }, field.label),
+      field.type === "topics" ? null : h("label", { for: id }, field.label, field.required ? h("span", { class: "required", "aria-hidden": "true" }, " *") : null),
       control,
       field.help ? h("div", { class: "help" }, field.help) : null,
       error,
@@ -119,23 +135,25 @@ export function buildForm(
   });
 
   const buttons = actions.map((action) =>
-    h("button", {
-      type: action.kind === "primary" ? "submit" : "button",
-      class: `btn ${action.kind ?? "plain"}`,
-      name: action.name,
-      "data-action": action.name,
-    }, action.label),
+    h(
+      "button",
+      { type: action.kind === "primary" ? "submit" : "button", class: `btn ${action.kind ?? "plain"}`, name: action.name, "data-action": action.name },
+      action.label,
+    ),
   );
 
   const element = h(
     "form",
-    { class: "edit-form", novalidate: true, "data-form": options.testId },
+    { class: "edit-form", novalidate: true, "data-form": options.testId, "aria-label": title },
     h("h3", {}, title),
     options.readOnly && options.readOnlyNote ? h("p", { class: "readonly-note" }, options.readOnlyNote) : null,
     ...rows,
     formError,
+    status,
     h("div", { class: "actions" }, ...buttons),
   );
+
+  const labelOf = (name: string): string => fields.find((f) => f.name === name)?.label ?? sentence(name);
 
   const values = (): Record<string, unknown> => {
     const result: Record<string, unknown> = {};
@@ -147,10 +165,8 @@ export function buildForm(
       const input = inputs.get(field.name);
       if (!input) continue;
       if (field.type === "checkbox") result[field.name] = (input as HTMLInputElement).checked;
-      else if (field.type === "number") {
-        const raw = input.value.trim();
-        result[field.name] = raw === "" ? null : Number(raw.replace(",", "."));
-      } else {
+      else if (field.type === "number") result[field.name] = parseDecimal(input.value);
+      else {
         const raw = input.value.trim();
         result[field.name] = raw === "" ? null : raw;
       }
@@ -159,35 +175,67 @@ export function buildForm(
   };
 
   const clearErrors = (): void => {
-    for (const error of errors.values()) {
+    for (const [name, error] of errors) {
       error.hidden = true;
       error.textContent = "";
+      inputs.get(name)?.removeAttribute("aria-invalid");
     }
     element.querySelectorAll(".field.invalid").forEach((f) => f.classList.remove("invalid"));
     formError.hidden = true;
-    formError.textContent = "";
+    formError.replaceChildren();
+    delete formError.dataset.code;
+  };
+
+  const markField = (name: string, text: string): void => {
+    const error = errors.get(name);
+    if (!error) return;
+    error.textContent = error.textContent ? `${error.textContent} ${text}` : text;
+    error.hidden = false;
+    inputs.get(name)?.setAttribute("aria-invalid", "true");
+    element.querySelector(`[data-field="${name}"]`)?.classList.add("invalid");
+  };
+
+  const say = (message: string, kind: "saved" | "info" = "saved"): void => {
+    status.textContent = message;
+    status.dataset.status = kind;
   };
 
   const showProblems = (message: string, code: string, problems: Problem[]): void => {
     const names = fields.map((f) => f.name);
+    const placed = problems.length ? problems : problemsOfMessage(message);
     const unplaced: string[] = [];
-    for (const problem of problems) {
+    for (const problem of placed) {
       const name = fieldOfPath(problem.path, names);
-      const error = name ? errors.get(name) : undefined;
-      if (name && error) {
-        error.textContent = error.textContent ? `${error.textContent} ${problem.message}` : problem.message;
-        error.hidden = false;
-        element.querySelector(`[data-field="${name}"]`)?.classList.add("invalid");
-      } else {
-        unplaced.push(problem.path ? `${problem.path}: ${problem.message}` : problem.message);
-      }
+      if (name) markField(name, plainProblem(labelOf(name), problem.message, options.nameOf));
+      else unplaced.push(plainMessage(code, problem.message, options.nameOf));
     }
-    if (problems.length === 0 || unplaced.length > 0) {
-      const prefix = code === "FORBIDDEN" ? "Not allowed: " : "";
-      formError.textContent = `${prefix}${unplaced.length ? unplaced.join("; ") : message}`;
+    if (placed.length === 0 || unplaced.length > 0) {
+      formError.textContent = unplaced.length ? unplaced.join(" ") : plainMessage(code, message, options.nameOf);
       formError.dataset.code = code;
       formError.hidden = false;
     }
+    const first = element.querySelector<HTMLElement>(".field.invalid input, .field.invalid select, .field.invalid textarea");
+    first?.focus();
+  };
+
+  /** The browser's own checks, before anything is sent. */
+  const check = (given: Record<string, unknown>): boolean => {
+    let ok = true;
+    for (const field of fields) {
+      const value = given[field.name];
+      if (field.required && (value === null || value === undefined)) {
+        markField(field.name, `${field.label} is required.`);
+        ok = false;
+      } else if (field.type === "number" && typeof value === "number" && Number.isNaN(value)) {
+        markField(field.name, `${field.label} must be a number, for example 0.8 (a comma works too: 0,8).`);
+        ok = false;
+      } else if (field.type === "email" && typeof value === "string" && !EMAIL.test(value)) {
+        markField(field.name, `${field.label} is not a valid e-mail address; use one like name@example.com.`);
+        ok = false;
+      }
+    }
+    if (!ok) element.querySelector<HTMLElement>(".field.invalid input, .field.invalid select, .field.invalid textarea")?.focus();
+    return ok;
   };
 
   const showResult = (result: MutationResult): void => {
@@ -195,21 +243,41 @@ export function buildForm(
     if (!result.ok) showProblems(result.message, result.code, result.problems);
   };
 
+  const showConflict = (message: string, choices: { label: string; name: string; run(): void }[]): void => {
+    clearErrors();
+    formError.dataset.code = "EDIT_CONFLICT";
+    formError.replaceChildren(
+      h("p", {}, message),
+      h(
+        "div",
+        { class: "conflict-choices" },
+        ...choices.map((choice) => {
+          const button = h("button", { type: "button", class: "btn small", "data-action": choice.name }, choice.label);
+          button.addEventListener("click", choice.run);
+          return button;
+        }),
+      ),
+    );
+    formError.hidden = false;
+  };
+
   const run = async (action: FormAction): Promise<void> => {
     clearErrors();
+    say("", "info");
+    const given = values();
+    if (!action.unchecked && !check(given)) return;
     buttons.forEach((b) => (b.disabled = true));
     element.classList.add("busy");
+    element.setAttribute("aria-busy", "true");
     try {
-      const result = await action.run(values());
-      if (result) {
-        showResult(result);
-        if (result.ok) options.onDone();
-      }
+      const result = await action.run(given);
+      if (result && !result.ok) showResult(result);
     } catch (error) {
-      showProblems(error instanceof Error ? error.message : String(error), "ERROR", []);
+      showProblems(error instanceof Error ? error.message : String(error), "NETWORK", []);
     } finally {
       element.classList.remove("busy");
-      buttons.forEach((b) => (b.disabled = options.readOnly));
+      element.removeAttribute("aria-busy");
+      if (element.isConnected) buttons.forEach((b) => (b.disabled = options.readOnly));
     }
   };
 
@@ -219,20 +287,19 @@ export function buildForm(
     if (primary && !options.readOnly) void run(primary);
   });
   actions.forEach((action, i) => {
-    if (action.kind !== "primary") {
-      const button = buttons[i];
-      button.addEventListener("click", () => {
-        if (options.readOnly) return;
-        if (action.confirm && button.dataset.armed !== "1") {
-          button.dataset.armed = "1";
-          button.textContent = action.confirm;
-          return;
-        }
-        delete button.dataset.armed;
-        button.textContent = action.label;
-        void run(action);
-      });
-    }
+    if (action.kind === "primary") return;
+    const button = buttons[i];
+    button.addEventListener("click", () => {
+      if (options.readOnly) return;
+      if (action.confirm && button.dataset.armed !== "1") {
+        button.dataset.armed = "1";
+        button.textContent = action.confirm;
+        return;
+      }
+      delete button.dataset.armed;
+      button.textContent = action.label;
+      void run(action);
+    });
   });
 
   if (options.readOnly) {
@@ -242,5 +309,5 @@ export function buildForm(
     element.classList.add("readonly");
   }
 
-  return { element, values, showResult, clearErrors };
+  return { element, values, showResult, say, showConflict };
 }

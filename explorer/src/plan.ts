@@ -1,16 +1,18 @@
-// The plan panel: approvers with status and probability before/after; one approver's best
-// play, threats and who to develop, each of which can be drawn on the graph.
+// The plan panel: approvers riskiest first, with status and approval before → with the plan;
+// one approver's best play (and, when it is not in the plan, why, in the API's words), threats
+// and who to develop, each of which can be drawn on the map; the plan itself, exportable.
 
-import { h, percent, pretty } from "./dom";
-import type { ApproverAssessment, CoachingPlan, Person, Play } from "./types";
+import { h } from "./dom";
+import { icon } from "./icons";
+import { byRisk, exclusionText, inPlan, NO_REASON_YET, pathText, playHeadline } from "./plan-facts";
+import type { ApproverAssessment, CoachingPlan, Play } from "./types";
+import { lower, percent, roleLabel, STANCE_LOOK, STATUS_LOOK } from "./words";
 
 export interface PlanHandlers {
   highlight(path: string[], variant: "play" | "threat"): void;
   clearHighlight(): void;
-}
-
-function names(path: Person[]): string {
-  return path.map((p) => p.name).join(" → ");
+  exportCsv(): void;
+  printBriefs(): void;
 }
 
 function numbers(play: Play): string {
@@ -28,6 +30,10 @@ export class PlanPanel {
     private readonly handlers: PlanHandlers,
   ) {}
 
+  get current(): CoachingPlan | null {
+    return this.plan;
+  }
+
   clear(message: string): void {
     this.plan = null;
     this.selected = null;
@@ -43,52 +49,50 @@ export class PlanPanel {
     this.list.replaceChildren(h("p", { class: "form-error" }, `The coaching plan could not be computed: ${message}`));
   }
 
-  render(plan: CoachingPlan): void {
+  render(plan: CoachingPlan, showCriticality: boolean): void {
     this.plan = plan;
     this.win.dataset.before = plan.winProbability.toFixed(4);
     this.win.dataset.after = plan.winProbabilityWithPlan.toFixed(4);
     this.win.replaceChildren(
-      h("span", { class: "win-label" }, "Win probability"),
+      h("span", { class: "win-label" }, "Win", h("span", { class: "visually-hidden" }, " probability today")),
       h("strong", { class: "win-before", title: "today" }, percent(plan.winProbability)),
-      h("span", { class: "arrow" }, "→"),
-      h("strong", { class: "win-after", title: "with the plan carried out" }, percent(plan.winProbabilityWithPlan)),
-      h("span", { class: "muted" }, "with the plan"),
-      h("span", { class: "muted", title: "decision rule" }, ` · ${pretty(plan.decisionRule)}`),
+      h("span", { class: "arrow", "aria-hidden": "true" }, "→"),
+      h("strong", { class: "win-after", title: "with the plan carried out" }, h("span", { class: "visually-hidden" }, "with the plan "), percent(plan.winProbabilityWithPlan)),
+      h("span", { class: "muted", "aria-hidden": "true" }, "with plan"),
     );
-    const rows = plan.approvers.map((a) => this.approverRow(a));
+    const approvers = [...plan.approvers].sort(byRisk);
     this.list.replaceChildren(
       ...plan.warnings.map((w) => h("p", { class: "warning", role: "note" }, `⚠ ${w}`)),
-      plan.approvers.length
-        ? h("ul", { class: "approvers", "data-testid": "approvers" }, ...rows)
+      h("p", { class: "rule" }, `Decision rule: ${lower(plan.decisionRule)}`),
+      h("h2", { class: "panel-heading" }, "Approvers, riskiest first"),
+      approvers.length
+        ? h("ul", { class: "approvers", "data-testid": "approvers" }, ...approvers.map((a) => this.approverRow(a, showCriticality)))
         : h("p", { class: "muted" }, "No approvers on this committee yet: seat an economic buyer or approver."),
       this.planList(plan.plan),
     );
     const keep = plan.approvers.find((a) => a.approver.id === this.selected);
-    if (keep) this.choose(keep.approver.id);
+    if (keep) this.choose(keep.approver.id, false);
     else {
       this.selected = null;
       this.detail.replaceChildren(h("p", { class: "muted" }, "Choose an approver to see how to reach them."));
     }
   }
 
-  private approverRow(a: ApproverAssessment): HTMLElement {
+  private approverRow(a: ApproverAssessment, showCriticality: boolean): HTMLElement {
+    const status = STATUS_LOOK[a.status]?.label ?? lower(a.status);
     const button = h(
       "button",
-      {
-        type: "button",
-        class: "approver",
-        "data-approver-id": a.approver.id,
-        "data-status": a.status,
-      },
+      { type: "button", class: "approver", "data-approver-id": a.approver.id, "data-status": a.status, "aria-pressed": "false" },
       h("span", { class: "approver-name" }, a.approver.name),
-      h("span", { class: "approver-title muted" }, a.approver.title ?? pretty(a.role)),
-      h("span", { class: `status status-${a.status.toLowerCase()}` }, pretty(a.status)),
+      h("span", { class: "approver-title muted" }, a.approver.title ?? roleLabel(a.role)),
+      h("span", { class: `status status-${a.status.toLowerCase()}` }, status),
       h(
         "span",
         { class: "prob" },
         percent(a.approvalProbability),
         " → ",
         h("strong", {}, percent(a.approvalProbabilityWithPlan)),
+        showCriticality && a.criticality != null ? h("span", { class: "muted crit" }, ` · criticality ${a.criticality.toFixed(2)}`) : null,
       ),
     );
     button.addEventListener("click", () => this.choose(a.approver.id));
@@ -96,53 +100,64 @@ export class PlanPanel {
   }
 
   private planList(plays: Play[]): HTMLElement {
-    if (plays.length === 0) return h("p", { class: "muted" }, "The plan has no plays: nothing raises the win probability.");
+    const exports = h(
+      "div",
+      { class: "plan-exports" },
+      button("Download CSV", "export-csv", () => this.handlers.exportCsv()),
+      button("Champion briefs (print)", "print-briefs", () => this.handlers.printBriefs()),
+    );
+    if (plays.length === 0) {
+      return h("div", { class: "the-plan" }, h("h2", { class: "panel-heading" }, "The plan"), h("p", { class: "muted" }, "The plan has no plays: nothing raises the win probability."));
+    }
     return h(
-      "details",
-      { class: "the-plan", open: true },
-      h("summary", {}, `The plan: ${plays.length} play${plays.length === 1 ? "" : "s"}`),
+      "div",
+      { class: "the-plan", "data-testid": "the-plan" },
+      h("h2", { class: "panel-heading" }, `The plan: ${plays.length} play${plays.length === 1 ? "" : "s"}`),
       h(
         "ol",
         {},
         ...plays.map((play) => {
-          const item = h(
-            "button",
-            { type: "button", class: "link" },
-            `${play.action === "DEPLOY" ? "Deploy" : "Coach"} ${play.champion.name} on “${play.argument.title}” for ${play.approver.name}`,
-          );
-          item.addEventListener("click", () => this.handlers.highlight(play.path.map((p) => p.id), "play"));
+          const item = button(`${playHeadline(play)} for ${play.approver.name}`, "plan-play", () => this.handlers.highlight(play.path.map((p) => p.id), "play"));
+          item.className = "link";
           return h("li", {}, item);
         }),
       ),
+      exports,
     );
   }
 
-  choose(approverId: string | null): void {
-    this.list.querySelectorAll("button.approver").forEach((b) => {
-      b.classList.toggle("chosen", (b as HTMLElement).dataset.approverId === approverId);
+  /** Shows one approver's plays, threats and development; draws the best play's path. */
+  choose(approverId: string | null, highlight = true): void {
+    this.list.querySelectorAll<HTMLElement>("button.approver").forEach((b) => {
+      const chosen = b.dataset.approverId === approverId;
+      b.classList.toggle("chosen", chosen);
+      b.setAttribute("aria-pressed", String(chosen));
     });
     const a = this.plan?.approvers.find((x) => x.approver.id === approverId);
     this.selected = a ? approverId : null;
-    if (!a) {
+    if (!a || !this.plan) {
       this.handlers.clearHighlight();
       this.detail.replaceChildren();
       return;
     }
     const best = a.plays[0];
-    if (best) this.handlers.highlight(best.path.map((p) => p.id), "play");
-    else this.handlers.highlight([a.approver.id], "play");
+    if (highlight) this.handlers.highlight(best ? best.path.map((p) => p.id) : [a.approver.id], "play");
+    const stance = STANCE_LOOK[a.stance] ?? STANCE_LOOK.UNKNOWN;
     this.detail.replaceChildren(
       h(
-        "div",
-        { class: "approver-detail", "data-approver-id": a.approver.id },
-        h("h3", {}, a.approver.name, " ", h("span", { class: `status status-${a.status.toLowerCase()}` }, pretty(a.status))),
+        "section",
+        { class: "approver-detail", "data-approver-id": a.approver.id, "aria-label": `How to reach ${a.approver.name}` },
+        h("h3", {}, a.approver.name, " ", h("span", { class: `status status-${a.status.toLowerCase()}` }, STATUS_LOOK[a.status]?.label ?? a.status)),
         h(
           "p",
           { class: "muted" },
-          `${pretty(a.role)} · ${pretty(a.stance)} · approval ${percent(a.approvalProbability)} → ${percent(a.approvalProbabilityWithPlan)}`,
+          `${roleLabel(a.role)} · `,
+          icon(stance.icon),
+          ` ${stance.label} · approval ${percent(a.approvalProbability)} → ${percent(a.approvalProbabilityWithPlan)}`,
+          a.criticality != null ? ` · criticality ${a.criticality.toFixed(2)}${a.criticalityWithPlan != null ? ` → ${a.criticalityWithPlan.toFixed(2)}` : ""}` : "",
         ),
-        best ? this.playBlock(best, true) : this.noPlay(a),
-        ...a.plays.slice(1).map((p) => this.playBlock(p, false)),
+        best ? this.playBlock(best, true, this.plan) : this.noPlay(a),
+        ...a.plays.slice(1).map((p) => this.playBlock(p, false, this.plan as CoachingPlan)),
         this.threats(a),
         this.develop(a),
       ),
@@ -153,20 +168,30 @@ export class PlanPanel {
     return h(
       "p",
       { class: "muted" },
-      a.status === "SECURED"
-        ? `${a.approver.name} is a champion already: no play needed.`
-        : `No champion reaches ${a.approver.name} today.`,
+      a.status === "SECURED" ? `${a.approver.name} is a champion already: no play needed.` : `No champion reaches ${a.approver.name} today.`,
     );
   }
 
-  private playBlock(play: Play, best: boolean): HTMLElement {
-    const show = h("button", { type: "button", class: "link" }, "show path");
-    show.addEventListener("click", () => this.handlers.highlight(play.path.map((p) => p.id), "play"));
+  private planState(play: Play, plan: CoachingPlan): HTMLElement {
+    if (inPlan(play, plan)) return h("p", { class: "in-plan", "data-testid": "in-plan" }, "✓ In the plan");
+    const reason = exclusionText(play);
+    return h(
+      "p",
+      { class: "not-in-plan", "data-testid": "not-in-plan", "data-reason": play.exclusion?.reason ?? "" },
+      h("strong", {}, "✗ Not in the plan. "),
+      h("span", { class: "reason" }, reason ?? NO_REASON_YET),
+    );
+  }
+
+  private playBlock(play: Play, best: boolean, plan: CoachingPlan): HTMLElement {
+    const show = button("show path", "show-path", () => this.handlers.highlight(play.path.map((p) => p.id), "play"));
+    show.className = "link";
     if (!best) {
       return h(
         "div",
         { class: "play other-play" },
-        h("div", {}, `${play.action === "DEPLOY" ? "Deploy" : "Coach"} ${play.champion.name} on “${play.argument.title}” `, h("span", { class: "muted" }, numbers(play)), " ", show),
+        h("div", {}, `${playHeadline(play)} `, h("span", { class: "muted" }, numbers(play)), " ", show),
+        this.planState(play, plan),
       );
     }
     return h(
@@ -176,14 +201,13 @@ export class PlanPanel {
       h(
         "p",
         { class: "play-headline" },
-        h("span", { class: `action action-${play.action.toLowerCase()}` }, play.action),
-        ` ${play.champion.name} on “${play.argument.title}” (${pretty(play.argument.kind)})`,
+        h("span", { class: `action action-${play.action.toLowerCase()}` }, play.action === "DEPLOY" ? "Deploy" : "Coach"),
+        ` ${play.champion.name} on “${play.argument.title}” (${lower(play.argument.kind)})`,
       ),
+      this.planState(play, plan),
       h("p", { class: "explanation", "data-testid": "explanation" }, play.explanation),
-      play.argument.talkTrack
-        ? h("blockquote", { class: "talk-track", "data-testid": "talk-track" }, play.argument.talkTrack)
-        : null,
-      h("p", { class: "path" }, "Path: ", names(play.path), " ", show),
+      play.argument.talkTrack ? h("blockquote", { class: "talk-track", "data-testid": "talk-track" }, play.argument.talkTrack) : null,
+      h("p", { class: "path" }, "Path: ", pathText(play), " ", show),
       h("p", { class: "muted" }, numbers(play)),
     );
   }
@@ -198,10 +222,10 @@ export class PlanPanel {
             "ul",
             {},
             ...a.threats.map((t) => {
-              const show = h("button", { type: "button", class: "link" }, "show path");
-              show.addEventListener("click", () => this.handlers.highlight(t.path.map((p) => p.id), "threat"));
-              const pushes = t.alternative ? ` pushes ${t.alternative.name} (${pretty(t.alternative.kind)})` : "";
-              return h("li", {}, `${t.opponent.name}${pushes}; reach ${t.reach.toFixed(2)} via ${names(t.path)} `, show);
+              const show = button("show path", "show-threat", () => this.handlers.highlight(t.path.map((p) => p.id), "threat"));
+              show.className = "link";
+              const pushes = t.alternative ? ` pushes ${t.alternative.name} (${lower(t.alternative.kind)})` : "";
+              return h("li", {}, `${t.opponent.name}${pushes}; reach ${t.reach.toFixed(2)} via ${pathText(t)} `, show);
             }),
           )
         : h("p", { class: "muted" }, "No opponent reaches this approver."),
@@ -222,12 +246,18 @@ export class PlanPanel {
         "ul",
         {},
         ...a.developCandidates.map((d) => {
-          const show = h("button", { type: "button", class: "link" }, "show path");
-          show.addEventListener("click", () => this.handlers.highlight(d.path.map((p) => p.id), "play"));
+          const show = button("show path", "show-develop", () => this.handlers.highlight(d.path.map((p) => p.id), "play"));
+          show.className = "link";
           const by = d.reachableBy.length ? `; reachable by ${d.reachableBy.map((p) => p.name).join(", ")}` : "; no champion reaches them yet";
           return h("li", {}, `${d.stakeholder.name}: reach ${d.reach.toFixed(2)}${by} `, show);
         }),
       ),
     );
   }
+}
+
+function button(label: string, action: string, run: () => void): HTMLButtonElement {
+  const element = h("button", { type: "button", class: "btn small", "data-action": action }, label);
+  element.addEventListener("click", run);
+  return element;
 }

@@ -21,6 +21,7 @@ export interface OpportunitySummary {
   decisionRule: string | null;
 }
 
+/** A stakeholder or an alternative; approver/champion/opponent are the API's committee rules. */
 export interface GraphNode {
   id: string;
   externalId: string | null;
@@ -33,17 +34,19 @@ export interface GraphNode {
   stance: string | null;
   veto: boolean | null;
   voteWeight: number | null;
-  isApprover: boolean | null;
-  isChampion: boolean | null;
-  isOpponent: boolean | null;
+  isApprover: boolean;
+  isChampion: boolean;
+  isOpponent: boolean;
   alternativeKind: string | null;
 }
+
+export type EdgeKind = "REPORTS_TO" | "INFLUENCES" | "CONFLICTS_WITH" | "ADVOCATES_FOR";
 
 export interface GraphEdge {
   id: string;
   source: string;
   target: string;
-  kind: "REPORTS_TO" | "INFLUENCES" | "CONFLICTS_WITH" | "ADVOCATES_FOR" | string;
+  kind: EdgeKind | string;
   weight: number | null;
   topics: string[] | null;
   evidence: string | null;
@@ -59,16 +62,31 @@ export interface Person {
   name: string;
 }
 
+/** Why a play is not in the plan, as the API words it (when the server says). */
+export interface PlayExclusion {
+  reason: string;
+  explanation: string;
+}
+
 export interface Play {
-  champion: Person;
-  argument: { id: string; title: string; kind: string; talkTrack: string | null };
-  approver: Person;
+  champion: Person & { title: string | null };
+  argument: {
+    id: string;
+    title: string;
+    kind: string;
+    talkTrack: string | null;
+    proofPoints: string[];
+  };
+  approver: Person & { title: string | null };
   action: string;
   path: Person[];
   reach: number;
   fit: number;
   value: number;
   explanation: string;
+  /** Present only when the server reports plan membership (see capabilities.ts). */
+  inPlan?: boolean;
+  exclusion?: PlayExclusion | null;
 }
 
 export interface Threat {
@@ -92,6 +110,9 @@ export interface ApproverAssessment {
   status: "SECURED" | "COVERED" | "WEAK" | "UNCOVERED" | string;
   approvalProbability: number;
   approvalProbabilityWithPlan: number;
+  /** Present only when the server computes criticality (DESIGN section 6). */
+  criticality?: number | null;
+  criticalityWithPlan?: number | null;
   plays: Play[];
   threats: Threat[];
   developCandidates: DevelopCandidate[];
@@ -104,6 +125,14 @@ export interface CoachingPlan {
   approvers: ApproverAssessment[];
   plan: Play[];
   warnings: string[];
+}
+
+/** One committee seat with what the list view needs beyond the map's node. */
+export interface SeatFacts {
+  stakeholderId: string;
+  stanceUpdatedAt: string | null;
+  lastVerifiedAt: string | null;
+  verifiedAt: string | null;
 }
 
 export const ROLES = [
