@@ -320,8 +320,9 @@ def plan(
         opportunity_id = await coaching.opportunity_id_of(
             database, principal.tenant_id, opportunity
         )
+        asked = coaching.Asked(max_hops=max_hops, capacity_per_champion=capacity)
         plan = await coaching.coaching_plan(
-            database, principal.tenant_id, opportunity_id, max_hops, capacity
+            database, settings, principal.tenant_id, opportunity_id, asked
         )
         return PlanReport(plan)
 

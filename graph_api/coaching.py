@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from graph_api import engine
+from graph_api.config import Settings
 from graph_api.db.driver import Database
 from graph_api.domain.enums import ConcernCategory, DecisionRule
 from graph_api.domain.kinds import Argument, Stakeholder
 from graph_api.engine.committee import read_committee
+from graph_api.engine.plan import PlayKey
 from graph_api.errors import NotFound
 from graph_api.observability.timing import timed_engine
 from graph_api.repositories.graph import nodes_by_keys
@@ -41,10 +45,20 @@ async def off_loop(work: Callable[..., T], *args: Any) -> T:
 
 @dataclass(frozen=True)
 class Plan:
-    """A coaching plan with the map it was computed from."""
+    """A coaching plan with the map, subgraph and options it was computed from."""
 
     account_map: AccountMap
     result: engine.CoachingResult
+    subgraph: engine.Subgraph
+    options: engine.Options
+
+    @functools.cached_property
+    def exclusions(self) -> dict[PlayKey, engine.Exclusion]:
+        """Why each listed play the plan leaves out is left out."""
+        listed = [play for a in self.result.approvers for play in a.plays]
+        return engine.exclusions(
+            self.subgraph, self.result.plan, listed, self.options.capacity_per_champion
+        )
 
     @functools.cached_property
     def people(self) -> dict[str, Stakeholder]:
@@ -55,12 +69,24 @@ class Plan:
         return {g.argument.id: g.argument for g in self.account_map.arguments}
 
 
-def coaching_options(
-    account_map: AccountMap,
-    max_hops: int | None = None,
-    capacity_per_champion: int | None = None,
-    top_plays_per_approver: int | None = None,
-) -> engine.Options:
+@dataclass(frozen=True)
+class Asked:
+    """What a caller asks of a plan; a None option takes the tenant's setting, else the
+    model's default."""
+
+    max_hops: int | None = None
+    capacity_per_champion: int | None = None
+    top_plays_per_approver: int | None = None
+    without: frozenset[str] = frozenset()
+    deal_dependencies: bool = True
+
+
+def today() -> date:
+    """The day a plan is for: read once per request, in UTC."""
+    return datetime.now(UTC).date()
+
+
+def coaching_options(account_map: AccountMap, asked: Asked, on: date) -> engine.Options:
     """Options given by the caller, else the tenant's defaults, else the model's; validated."""
     defaults = engine.Options()
     chosen = account_map.tenant_settings
@@ -72,22 +98,39 @@ def coaching_options(
         return default if value is None else int(value)
 
     options = engine.Options(
-        max_hops=pick(max_hops, "maxHops", defaults.max_hops),
+        max_hops=pick(asked.max_hops, "maxHops", defaults.max_hops),
         capacity_per_champion=pick(
-            capacity_per_champion, "capacityPerChampion", defaults.capacity_per_champion
+            asked.capacity_per_champion, "capacityPerChampion", defaults.capacity_per_champion
         ),
         top_plays_per_approver=pick(
-            top_plays_per_approver, "topPlaysPerApprover", defaults.top_plays_per_approver
+            asked.top_plays_per_approver, "topPlaysPerApprover", defaults.top_plays_per_approver
         ),
+        without=asked.without,
+        stale_after_days=pick(None, "staleAfterDays", defaults.stale_after_days),
+        today=on,
+        deal_dependencies=asked.deal_dependencies,
     )
     options.validate()
     return options
+
+
+def budget_of(settings: Settings) -> engine.Budget:
+    """One request's engine budget (``FLAGBEARER_ENGINE_TIME_BUDGET_SECONDS`` and visits)."""
+    return engine.Budget.starting_now(
+        time.monotonic,
+        seconds=settings.engine_time_budget_seconds,
+        visits=settings.engine_visit_budget,
+    )
 
 
 @functools.cache
 def _topic_set(topics: tuple[ConcernCategory, ...]) -> frozenset[ConcernCategory]:
     """A few distinct topic sets recur across thousands of edges: one frozenset each."""
     return frozenset(topics)
+
+
+def _day(stored: str | None) -> date | None:
+    return None if stored is None else date.fromisoformat(stored)
 
 
 def to_engine_subgraph(account_map: AccountMap) -> engine.Subgraph:
@@ -105,17 +148,27 @@ def to_engine_subgraph(account_map: AccountMap) -> engine.Subgraph:
         ),
         threshold=opportunity.threshold if opportunity is not None else None,
         account_industry=account_map.account.industry,
-        people={p.id: engine.Person(p.id, p.name, p.title) for p in account_map.people},
+        people={
+            p.id: engine.Person(
+                p.id, p.name, p.title, _day(p.last_verified_at), _day(p.left_at)
+            )
+            for p in account_map.people
+        },
         seats={
-            s.source_id: engine.Seat(s.source_id, s.role, s.stance, s.veto, s.vote_weight)
+            s.source_id: engine.Seat(
+                s.source_id, s.role, s.stance, s.veto, s.vote_weight, _day(s.verified_at)
+            )
             for s in account_map.seats
         },
         influences=tuple(
-            engine.Influence(i.source_id, i.target_id, i.strength, _topic_set(i.topics))
+            engine.Influence(
+                i.source_id, i.target_id, i.strength, _topic_set(i.topics), _day(i.verified_at)
+            )
             for i in account_map.influences
         ),
         conflicts=tuple(
-            engine.Conflict(c.source_id, c.target_id, c.strength) for c in account_map.conflicts
+            engine.Conflict(c.source_id, c.target_id, c.strength, _day(c.verified_at))
+            for c in account_map.conflicts
         ),
         advocacy=tuple(
             engine.Advocacy(a.source_id, a.target_id, a.strength) for a in account_map.advocacy
@@ -151,24 +204,26 @@ async def opportunity_id_of(database: Database, tenant_id: str, external_id: str
 
 async def coaching_plan(
     database: Database,
+    settings: Settings,
     tenant_id: str,
     opportunity_id: str,
-    max_hops: int | None = None,
-    capacity_per_champion: int | None = None,
-    top_plays_per_approver: int | None = None,
+    asked: Asked = Asked(),
 ) -> Plan:
-    """The coaching plan of one opportunity of the tenant.
+    """The coaching plan of one opportunity of the tenant, with its deal risks.
 
     Raises:
         NotFound: no such opportunity in the tenant.
         InvalidInput: an option is out of its range (every one is named).
+        BudgetExceeded: the engine ran past the request's budget.
     """
     account_map = await load_account_map(database, tenant_id, opportunity_id=opportunity_id)
-    options = coaching_options(account_map, max_hops, capacity_per_champion, top_plays_per_approver)
+    options = coaching_options(account_map, asked, today())
     subgraph = to_engine_subgraph(account_map)
     with timed_engine("coaching_plan"):
-        result = await off_loop(engine.coaching_plan, subgraph, options)
-    return Plan(account_map, result)
+        result = await off_loop(
+            functools.partial(engine.coaching_plan, budget=budget_of(settings)), subgraph, options
+        )
+    return Plan(account_map, result, subgraph, options)
 
 
 @dataclass(frozen=True)
@@ -179,6 +234,7 @@ class Paths:
 
 async def influence_paths(
     database: Database,
+    settings: Settings,
     tenant_id: str,
     from_id: str,
     to_id: str,
@@ -194,7 +250,8 @@ async def influence_paths(
     if to_id not in subgraph.people:
         raise NotFound("Stakeholder", to_id)
     with timed_engine("influence_paths"):
-        found = await off_loop(engine.influence_paths, subgraph, from_id, to_id, max_hops, first)
+        search = functools.partial(engine.influence_paths, budget=budget_of(settings))
+        found = await off_loop(search, subgraph, from_id, to_id, max_hops, first)
     return Paths(account_map, found)
 
 

@@ -72,7 +72,9 @@ class Settings(BaseSettings):
         ``NEO4J_URI=neo4j+s://xxxx.databases.neo4j.io NEO4J_PASSWORD=… graph-api serve``
     """
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", populate_by_name=True, allow_inf_nan=False
+    )
 
     neo4j_uri: str | None = Field(default=None, alias="NEO4J_URI")
     neo4j_user: str = Field(default="neo4j", alias="NEO4J_USER")
@@ -123,6 +125,14 @@ class Settings(BaseSettings):
     # longer (Kubernetes: 30 s).
     shutdown_grace_seconds: int = Field(
         default=5, gt=0, alias="FLAGBEARER_SHUTDOWN_GRACE_SECONDS"
+    )
+    # The coaching engine's budget per request (plans, paths, what-ifs): past it the request
+    # answers LIMIT_EXCEEDED (limit engineTime or engineVisits) instead of running on.
+    engine_time_budget_seconds: float = Field(
+        default=2.0, gt=0, le=600, alias="FLAGBEARER_ENGINE_TIME_BUDGET_SECONDS"
+    )
+    engine_visit_budget: int = Field(
+        default=50_000_000, gt=0, alias="FLAGBEARER_ENGINE_VISIT_BUDGET"
     )
     rate_limit_cost_per_minute: int = Field(
         default=60_000, gt=0, alias="FLAGBEARER_RATE_LIMIT_COST"

@@ -17,6 +17,7 @@ from strawberry.types.scalar import ScalarDefinition
 
 from graph_api.domain import enums
 from graph_api.domain.values import stored
+from graph_api.engine.model import FactKind as FactKindEnum
 
 
 def _text(value: Any) -> str:
@@ -84,6 +85,9 @@ PlayAction = _enum(enums.PlayAction)
 CoverageStatus = _enum(enums.CoverageStatus)
 ImportMode = _enum(enums.ImportMode)
 ApiKeyRole = _enum(enums.Role, "ApiKeyRole")
+ChampionVerdict = _enum(enums.ChampionVerdict)
+PlayExclusionReason = _enum(enums.PlayExclusionReason)
+FactKind = _enum(FactKindEnum)
 
 GRAPHQL_ENUMS: dict[type[StrEnum], Any] = {
     enums.Seniority: Seniority,
@@ -99,5 +103,8 @@ GRAPHQL_ENUMS: dict[type[StrEnum], Any] = {
     enums.CoverageStatus: CoverageStatus,
     enums.ImportMode: ImportMode,
     enums.Role: ApiKeyRole,
+    enums.ChampionVerdict: ChampionVerdict,
+    enums.PlayExclusionReason: PlayExclusionReason,
+    FactKindEnum: FactKind,
 }
 """The GraphQL enum of each domain enum (one definition each)."""

@@ -102,6 +102,14 @@ class ChampionVerdict(StrEnum):
     ISOLATED = "ISOLATED"
 
 
+class PlayExclusionReason(StrEnum):
+    """Why a play an approver lists is not in the plan."""
+
+    CHAMPION_CAPACITY = "CHAMPION_CAPACITY"
+    BELOW_MIN_GAIN = "BELOW_MIN_GAIN"
+    ARGUMENT_ALREADY_PLANNED = "ARGUMENT_ALREADY_PLANNED"
+
+
 class ImportMode(StrEnum):
     MERGE = "MERGE"
     REPLACE = "REPLACE"

@@ -47,6 +47,7 @@ from graph_api.engine.model import (
     Threat,
 )
 from graph_api.engine.pipeline import pipeline_summary
+from graph_api.engine.plan import Exclusion, exclusions
 from graph_api.engine.reach import influence_paths, reach
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "Conflict",
     "DealDependency",
     "DevelopCandidate",
+    "Exclusion",
     "FactKind",
     "Influence",
     "InfluencePath",
@@ -74,6 +76,7 @@ __all__ = [
     "Subgraph",
     "Threat",
     "coaching_plan",
+    "exclusions",
     "influence_paths",
     "pipeline_summary",
     "reach",

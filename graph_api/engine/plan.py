@@ -23,8 +23,11 @@ A play's gain is ``(1-p)·0.6·value·swing`` with every factor in [0, 1], so a 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
+from graph_api.domain.enums import PlayExclusionReason
 from graph_api.engine.budget import Budget
+from graph_api.engine.model import Play, Subgraph
 from graph_api.engine.plays import Candidate
 from graph_api.engine.probability import LIFT_PER_VALUE, WinRule
 
@@ -100,3 +103,62 @@ def greedy_plan(
 
 def _order(play: Candidate) -> tuple[str, str, str]:
     return (play.champion_id, play.argument_id, play.approver_id)
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """Why a listed play is not in the plan, with a sentence a seller can read aloud."""
+
+    reason: PlayExclusionReason
+    explanation: str
+
+
+PlayKey = tuple[str, str, str]
+"""(champion, argument, approver)."""
+
+
+def exclusions(
+    graph: Subgraph, plan: Sequence[Play], listed: Iterable[Play], capacity: int
+) -> dict[PlayKey, Exclusion]:
+    """For each listed play the plan leaves out, why: the (approver, argument) pair is already
+    played by another champion, the champion's capacity is used up, or (otherwise) the play
+    would add less than :data:`MIN_GAIN` once the plan's plays are applied — which is where the
+    greedy stopped."""
+    load: dict[str, int] = {}
+    pairs: dict[tuple[str, str], str] = {}
+    chosen: set[PlayKey] = set()
+    for play in plan:
+        load[play.champion_id] = load.get(play.champion_id, 0) + 1
+        pairs[play.approver_id, play.argument_id] = play.champion_id
+        chosen.add((play.champion_id, play.argument_id, play.approver_id))
+
+    def name(stakeholder_id: str) -> str:
+        person = graph.people.get(stakeholder_id)
+        return person.name if person is not None else stakeholder_id
+
+    found: dict[PlayKey, Exclusion] = {}
+    for play in listed:
+        key = (play.champion_id, play.argument_id, play.approver_id)
+        if key in chosen:
+            continue
+        argument = graph.arguments[play.argument_id].title
+        other = pairs.get((play.approver_id, play.argument_id))
+        if other is not None:
+            found[key] = Exclusion(
+                PlayExclusionReason.ARGUMENT_ALREADY_PLANNED,
+                f"The plan already brings '{argument}' to {name(play.approver_id)} through "
+                f"{name(other)}; one champion per argument and approver is enough.",
+            )
+        elif load.get(play.champion_id, 0) >= capacity:
+            found[key] = Exclusion(
+                PlayExclusionReason.CHAMPION_CAPACITY,
+                f"{name(play.champion_id)} already carries {capacity} plays in the plan, the "
+                "most one champion is given; coach this one once those have landed.",
+            )
+        else:
+            found[key] = Exclusion(
+                PlayExclusionReason.BELOW_MIN_GAIN,
+                f"With the plan's other plays in place this would raise the win probability "
+                f"by less than {MIN_GAIN}, so the plan stops before it.",
+            )
+    return found

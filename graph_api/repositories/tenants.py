@@ -1,12 +1,15 @@
 """Per-tenant settings: the coaching defaults an admin chooses for the whole tenant.
 
 Stored in one ``(:TenantSettings {tenantId})`` node; a tenant without one has the model's
-defaults (DESIGN section 3). Every change is recorded in the audit trail.
+defaults (docs/coaching-model.md). Every change is recorded in the audit trail, and an update
+takes the node's write lock before it reads, so concurrent admins never lose a change.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
@@ -15,27 +18,33 @@ from graph_api.domain.principal import Principal
 from graph_api.engine.model import Options
 from graph_api.repositories.audit import ChangeRecord, now_iso, record_changes
 
-GET_SETTINGS = """
-MATCH (s:TenantSettings {tenantId: $tenantId})
-RETURN s.maxHops AS maxHops, s.capacityPerChampion AS capacityPerChampion,
-       s.topPlaysPerApprover AS topPlaysPerApprover, s.updatedAt AS updatedAt,
-       s.updatedBy AS updatedBy
-"""
-SET_SETTINGS = """
-MERGE (s:TenantSettings {tenantId: $tenantId})
-SET s.maxHops = $maxHops, s.capacityPerChampion = $capacityPerChampion,
-    s.topPlaysPerApprover = $topPlaysPerApprover, s.updatedAt = $now, s.updatedBy = $actor
-"""
 FIELDS = {
     "max_hops": "maxHops",
     "capacity_per_champion": "capacityPerChampion",
     "top_plays_per_approver": "topPlaysPerApprover",
+    "stale_after_days": "staleAfterDays",
 }
+"""Each setting: its ``Options`` field and its stored (and GraphQL) name."""
+
+GET_SETTINGS = """
+MATCH (s:TenantSettings {tenantId: $tenantId})
+RETURN properties(s) AS settings
+"""
+LOCK_SETTINGS = """
+MERGE (s:TenantSettings {tenantId: $tenantId})
+REMOVE s._lock
+RETURN properties(s) AS settings
+"""
+SET_SETTINGS = """
+MATCH (s:TenantSettings {tenantId: $tenantId})
+SET s += $values, s.updatedAt = $now, s.updatedBy = $actor
+"""
 
 
 @dataclass(frozen=True)
 class TenantSettingsRecord:
-    """A tenant's coaching defaults; ``options`` feeds ``coachingPlan`` when none are given."""
+    """A tenant's coaching defaults; ``options`` feeds ``coachingPlan`` when none are given
+    (and its ``stale_after_days`` always does)."""
 
     tenant_id: str
     options: Options
@@ -43,24 +52,28 @@ class TenantSettingsRecord:
     updated_by: str | None = None
 
 
-async def _read(tx: AsyncManagedTransaction, tenant_id: str) -> TenantSettingsRecord:
-    result = await tx.run(GET_SETTINGS, tenantId=tenant_id)
-    record = await result.single()
-    if record is None:
+def _record(tenant_id: str, stored: Mapping[str, Any] | None) -> TenantSettingsRecord:
+    if stored is None:
         return TenantSettingsRecord(tenant_id, Options())
-    options = Options(
-        max_hops=record["maxHops"],
-        capacity_per_champion=record["capacityPerChampion"],
-        top_plays_per_approver=record["topPlaysPerApprover"],
+    chosen: dict[str, Any] = {
+        field: stored[name] for field, name in FIELDS.items() if stored.get(name) is not None
+    }
+    return TenantSettingsRecord(
+        tenant_id, replace(Options(), **chosen), stored.get("updatedAt"), stored.get("updatedBy")
     )
-    return TenantSettingsRecord(tenant_id, options, record["updatedAt"], record["updatedBy"])
+
+
+async def _single(tx: AsyncManagedTransaction, query: str, tenant_id: str) -> Any:
+    result = await tx.run(query, tenantId=tenant_id)
+    record = await result.single()
+    return None if record is None else record["settings"]
 
 
 async def get_tenant_settings(database: Database, tenant_id: str) -> TenantSettingsRecord:
     """The tenant's settings, or the defaults when it never set any."""
 
     async def work(tx: AsyncManagedTransaction) -> TenantSettingsRecord:
-        return await _read(tx, tenant_id)
+        return _record(tenant_id, await _single(tx, GET_SETTINGS, tenant_id))
 
     return await database.read(work)
 
@@ -68,43 +81,24 @@ async def get_tenant_settings(database: Database, tenant_id: str) -> TenantSetti
 async def update_tenant_settings(
     database: Database,
     principal: Principal,
-    max_hops: int | None = None,
-    capacity_per_champion: int | None = None,
-    top_plays_per_approver: int | None = None,
+    changes: Mapping[str, int | None],
     reason: str | None = None,
 ) -> TenantSettingsRecord:
-    """Change the given settings (None keeps a value); out-of-range values raise InvalidInput
-    naming every one, and nothing is written."""
-    given = {
-        "max_hops": max_hops,
-        "capacity_per_champion": capacity_per_champion,
-        "top_plays_per_approver": top_plays_per_approver,
-    }
-    changes = {name: value for name, value in given.items() if value is not None}
+    """Change the settings given by ``Options`` field name (None keeps a value); out-of-range
+    values raise InvalidInput naming every one, and nothing is written."""
+    given: dict[str, Any] = {name: value for name, value in changes.items() if value is not None}
+    assert set(given) <= set(FIELDS), given
+    replace(Options(), **given).validate()  # refuse before any transaction
     tenant_id = principal.tenant_id
 
     async def work(tx: AsyncManagedTransaction) -> TenantSettingsRecord:
-        current = await _read(tx, tenant_id)
-        options = replace(
-            current.options,
-            max_hops=changes.get("max_hops", current.options.max_hops),
-            capacity_per_champion=changes.get(
-                "capacity_per_champion", current.options.capacity_per_champion
-            ),
-            top_plays_per_approver=changes.get(
-                "top_plays_per_approver", current.options.top_plays_per_approver
-            ),
-        )
+        current = _record(tenant_id, await _single(tx, LOCK_SETTINGS, tenant_id))
+        options = replace(current.options, **given)
         options.validate()
         now = now_iso()
+        values = {FIELDS[name]: getattr(options, name) for name in FIELDS}
         await tx.run(
-            SET_SETTINGS,
-            tenantId=tenant_id,
-            maxHops=options.max_hops,
-            capacityPerChampion=options.capacity_per_champion,
-            topPlaysPerApprover=options.top_plays_per_approver,
-            now=now,
-            actor=principal.actor,
+            SET_SETTINGS, tenantId=tenant_id, values=values, now=now, actor=principal.actor
         )
         await record_changes(
             tx,
@@ -119,7 +113,7 @@ async def update_tenant_settings(
                     old_value=getattr(current.options, name),
                     new_value=value,
                 )
-                for name, value in changes.items()
+                for name, value in given.items()
                 if getattr(current.options, name) != value
             ],
             reason,

@@ -38,11 +38,11 @@ from graphql import (
 from neo4j import AsyncManagedTransaction
 
 from graph_api.app import create_app
-from graph_api.cli import SEEDS_DIR
 from graph_api.config import Settings
 from graph_api.db.driver import Database
 from graph_api.domain.enums import ImportMode, Role
 from graph_api.domain.principal import Principal
+from graph_api.package_data import DEMO_SEEDS_DIR
 from graph_api.repositories.documents import import_document
 from graph_api.repositories.keys import create_key
 
@@ -87,7 +87,7 @@ def marked(value: Any) -> Any:
 
 async def seed(database: Database, tenant: str, mark: bool) -> None:
     principal = Principal(tenant, Role.ADMIN, "test")
-    for path in sorted(SEEDS_DIR.glob("*.json")):
+    for path in sorted(DEMO_SEEDS_DIR.glob("*.json")):
         document = json.loads(path.read_text("utf-8"))
         document = marked(document) if mark else document
         await import_document(database, principal, document, ImportMode.REPLACE)

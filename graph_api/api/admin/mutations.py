@@ -4,6 +4,8 @@ key of another tenant is not found."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from graph_api.api.admin.types import ApiKey, CreatedApiKey, TenantSettings
@@ -73,12 +75,24 @@ class AdminMutation:
         max_hops: int | None = None,
         capacity_per_champion: int | None = None,
         top_plays_per_approver: int | None = None,
+        stale_after_days: Annotated[
+            int | None,
+            strawberry.argument(
+                description="A fact verified longer ago than this many days is stale, 1-3650."
+            ),
+        ] = None,
         reason: str | None = None,
     ) -> UpdateTenantSettingsResult:  # type: ignore[valid-type]
+        changes = {
+            "max_hops": max_hops,
+            "capacity_per_champion": capacity_per_champion,
+            "top_plays_per_approver": top_plays_per_approver,
+            "stale_after_days": stale_after_days,
+        }
+
         async def work(c: Context) -> TenantSettings:
             record = await tenants_repo.update_tenant_settings(
-                c.database, c.principal, max_hops, capacity_per_champion,
-                top_plays_per_approver, reason,
+                c.database, c.principal, changes, reason
             )
             return TenantSettings.of(record)
 

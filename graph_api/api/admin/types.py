@@ -41,6 +41,9 @@ class TenantSettings:
     max_hops: int
     capacity_per_champion: int
     top_plays_per_approver: int
+    stale_after_days: int = strawberry.field(
+        description="A fact verified longer ago than this many days is stale (default 90)."
+    )
     updated_at: DateTime | None
     updated_by: str | None
 
@@ -50,6 +53,7 @@ class TenantSettings:
             max_hops=record.options.max_hops,
             capacity_per_champion=record.options.capacity_per_champion,
             top_plays_per_approver=record.options.top_plays_per_approver,
+            stale_after_days=record.options.stale_after_days,
             updated_at=moment(record.updated_at),
             updated_by=record.updated_by,
         )

@@ -15,16 +15,21 @@ from graph_api import coaching, engine
 from graph_api.api.coaching.types import (
     AccountGraph,
     ApproverAssessment,
+    ChampionAssessment,
     CoachingOptions,
     CoachingPlan,
+    DealDependency,
     DevelopCandidate,
     GraphEdge,
     GraphNode,
     InfluencePath,
     Play,
+    PlayExclusion,
+    StaleFact,
     Threat,
 )
 from graph_api.api.context import Info
+from graph_api.api.scalars import Date
 from graph_api.domain.kinds import Relationship, Stakeholder
 from graph_api.repositories.subgraph import AccountMap, load_account_map
 
@@ -32,7 +37,8 @@ from graph_api.repositories.subgraph import AccountMap, load_account_map
 class _Shape:
     """Turns the engine's ids back into the records of the loaded map."""
 
-    def __init__(self, account_map: AccountMap) -> None:
+    def __init__(self, account_map: AccountMap, plan: coaching.Plan | None = None) -> None:
+        self.plan = plan
         self.people = {p.id: p for p in account_map.people}
         self.alternatives = {x.id: x for x in account_map.alternatives}
         self.arguments = {g.argument.id: g.argument for g in account_map.arguments}
@@ -41,6 +47,8 @@ class _Shape:
         return [self.people[i] for i in ids]
 
     def play(self, play: engine.Play) -> Play:
+        key = (play.champion_id, play.argument_id, play.approver_id)
+        excluded = None if self.plan is None else self.plan.exclusions.get(key)
         return Play(
             champion=self.people[play.champion_id],
             argument=self.arguments[play.argument_id],
@@ -53,6 +61,12 @@ class _Shape:
             credibility=play.credibility,
             readiness=play.readiness,
             explanation=play.explanation,
+            in_plan=excluded is None,
+            exclusion=(
+                None
+                if excluded is None
+                else PlayExclusion(reason=excluded.reason, explanation=excluded.explanation)
+            ),
         )
 
     def assessment(self, a: engine.ApproverAssessment) -> ApproverAssessment:
@@ -84,6 +98,12 @@ class _Shape:
                 )
                 for d in a.develop_candidates
             ],
+            criticality=a.criticality,
+            criticality_with_plan=a.criticality_with_plan,
+            criticality_explanation=a.criticality_explanation,
+            single_threaded=a.single_threaded,
+            single_thread_explanation=a.single_thread_explanation,
+            key_people=[self.people[k.stakeholder_id] for k in a.key_people],
         )
 
 
@@ -152,8 +172,9 @@ def account_graph_of(account_map: AccountMap) -> AccountGraph:
 
 
 def plan_of(plan: coaching.Plan) -> CoachingPlan:
-    shape = _Shape(plan.account_map)
+    shape = _Shape(plan.account_map, plan)
     result = plan.result
+    people = shape.people
     assert plan.account_map.opportunity is not None  # a plan is of an opportunity
     return CoachingPlan(
         opportunity=plan.account_map.opportunity,
@@ -163,6 +184,36 @@ def plan_of(plan: coaching.Plan) -> CoachingPlan:
         approvers=[shape.assessment(a) for a in result.approvers],
         plan=[shape.play(p) for p in result.plan],
         warnings=list(result.warnings),
+        champions=[
+            ChampionAssessment(
+                champion=people[c.champion_id],
+                influence=c.influence,
+                verdict=c.verdict,
+                explanation=c.explanation,
+            )
+            for c in result.champions
+        ],
+        deal_dependencies=[
+            DealDependency(
+                stakeholder=people[d.stakeholder_id],
+                win_probability_without=d.win_probability_without,
+                drop=d.drop,
+                explanation=d.explanation,
+            )
+            for d in result.deal_dependencies
+        ],
+        stale_facts=[
+            StaleFact(
+                kind=f.kind,
+                stakeholder=people[f.stakeholder_id],
+                target=None if f.target_id is None else people.get(f.target_id),
+                verified_at=Date(f.verified_at.isoformat()),
+                age_days=f.age_days,
+                warning=f.warning,
+            )
+            for f in result.stale_facts
+        ],
+        without=[people[i] for i in result.without if i in people],
     )
 
 
@@ -175,13 +226,15 @@ class CoachingQuery:
         self, info: Info, opportunity_id: strawberry.ID, options: CoachingOptions | None = None
     ) -> CoachingPlan:
         given = options or CoachingOptions()
+        asked = coaching.Asked(
+            max_hops=given.max_hops,
+            capacity_per_champion=given.capacity_per_champion,
+            top_plays_per_approver=given.top_plays_per_approver,
+            without=frozenset(str(i) for i in given.without or ()),
+        )
+        context = info.context
         plan = await coaching.coaching_plan(
-            info.context.database,
-            info.context.tenant_id,
-            str(opportunity_id),
-            given.max_hops,
-            given.capacity_per_champion,
-            given.top_plays_per_approver,
+            context.database, context.settings, context.tenant_id, str(opportunity_id), asked
         )
         return plan_of(plan)
 
@@ -200,6 +253,7 @@ class CoachingQuery:
     ) -> list[InfluencePath]:
         paths = await coaching.influence_paths(
             info.context.database,
+            info.context.settings,
             info.context.tenant_id,
             str(from_id),
             str(to_id),

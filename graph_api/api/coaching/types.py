@@ -9,11 +9,15 @@ import strawberry
 from graph_api.api.map.types import lazy
 from graph_api.api.scalars import (
     AlternativeKind,
+    ChampionVerdict,
     CommitteeRole,
     ConcernCategory,
     CoverageStatus,
+    Date,
     DecisionRule,
+    FactKind,
     PlayAction,
+    PlayExclusionReason,
     Seniority,
     Stance,
 )
@@ -46,6 +50,17 @@ class CoachingOptions:
     top_plays_per_approver: int | None = strawberry.field(
         default=None, description="Plays listed per approver, 1-20 (default 3)."
     )
+    without: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="What if these stakeholders left: the whole plan without them (their seat"
+        " on an approver role stays, stance UNKNOWN, with no edges). At most 50.",
+    )
+
+
+@strawberry.type(description="Why a play the approver lists is not in the plan.")
+class PlayExclusion:
+    reason: PlayExclusionReason
+    explanation: str = strawberry.field(description="The reason, in a sentence for a seller.")
 
 
 @strawberry.type(description="Coach (or deploy) a champion on an argument to move an approver.")
@@ -63,6 +78,10 @@ class Play:
         description="How ready the champion is on this argument now (COACHED_ON), if recorded."
     )
     explanation: str
+    in_plan: bool = strawberry.field(description="Whether the plan runs this play.")
+    exclusion: PlayExclusion | None = strawberry.field(
+        description="Why the plan leaves this play out (null when it is in the plan)."
+    )
 
 
 @strawberry.type(description="An opponent who can reach the approver, and what they push.")
@@ -94,6 +113,53 @@ class ApproverAssessment:
     plays: list[Play]
     threats: list[Threat]
     develop_candidates: list[DevelopCandidate]
+    criticality: float = strawberry.field(
+        description="P(win | approves) - P(win | refuses), the others at their approval"
+        " probability: how much the deal hangs on this approver."
+    )
+    criticality_with_plan: float = strawberry.field(
+        description="The same, the others at their probability with the plan."
+    )
+    criticality_explanation: str
+    single_threaded: bool = strawberry.field(
+        description="Whether reaching this approver hangs on one person (keyPeople)."
+    )
+    single_thread_explanation: str | None
+    key_people: list[StakeholderT] = strawberry.field(
+        description="People on today's best path whose loss halves the best play (or ends it)."
+    )
+
+
+@strawberry.type(description="Can this champion actually move the approvers who decide?")
+class ChampionAssessment:
+    champion: StakeholderT
+    influence: float = strawberry.field(
+        description="Criticality-weighted reach to the approvers (any argument), 0-1."
+    )
+    verdict: ChampionVerdict
+    explanation: str
+
+
+@strawberry.type(description="What losing one person on the plan's paths would cost.")
+class DealDependency:
+    stakeholder: StakeholderT
+    win_probability_without: float
+    drop: float = strawberry.field(
+        description="winProbabilityWithPlan minus the same computed without them."
+    )
+    explanation: str
+
+
+@strawberry.type(description="A fact the plan relies on, verified longer ago than staleAfterDays.")
+class StaleFact:
+    kind: FactKind
+    stakeholder: StakeholderT = strawberry.field(
+        description="The seat holder, the person, or the edge's source."
+    )
+    target: StakeholderT | None = strawberry.field(description="The edge's target.")
+    verified_at: Date
+    age_days: int
+    warning: str
 
 
 @strawberry.type(description="Which champion to coach on which argument to reach each approver.")
@@ -105,6 +171,16 @@ class CoachingPlan:
     approvers: list[ApproverAssessment]
     plan: list[Play]
     warnings: list[str]
+    champions: list[ChampionAssessment] = strawberry.field(
+        description="The champion test of every CHAMPION and SUPPORTER seat, strongest first."
+    )
+    deal_dependencies: list[DealDependency] = strawberry.field(
+        description="People on the plan's paths whose loss costs 0.02 or more, costliest first."
+    )
+    stale_facts: list[StaleFact]
+    without: list[StakeholderT] = strawberry.field(
+        description="Who this plan treats as gone: `options.without` and recorded departures."
+    )
 
 
 @strawberry.type(description="A simple influence path and its reach (product of strengths).")
