@@ -18,7 +18,7 @@ from graph_api.db.local_server import LocalNeo4j
 from graph_api.db.migrations import apply_migrations
 from graph_api.domain.enums import ImportMode, Role
 from graph_api.domain.principal import Principal
-from graph_api.errors import FlagbearerError, InvalidInput
+from graph_api.errors import FlagbearerError, InvalidInput, NotFound
 from graph_api.package_data import DEMO_SEEDS_DIR
 from graph_api.repositories import keys as keys_repo
 from graph_api.repositories.documents import export_document, import_document
@@ -308,10 +308,16 @@ def plan(
     capacity: Annotated[
         int | None, typer.Option(help="Plays per champion, 1-10 (default: tenant's, 2).")
     ] = None,
+    without: Annotated[
+        list[str] | None,
+        typer.Option(help="What if this stakeholder (externalId) left; repeat for several."),
+    ] = None,
 ) -> None:
-    """Print the coaching plan of one opportunity: approvers, plays, threats, the plan."""
+    """Print the coaching plan of one opportunity: approvers and their criticality, plays,
+    threats, the champion test, the plan, what losing someone costs, and warnings."""
     from graph_api import coaching  # noqa: PLC0415
     from graph_api.plan_report import PlanReport  # noqa: PLC0415
+    from graph_api.repositories.graph import nodes_by_keys  # noqa: PLC0415
 
     settings = load_settings()
     principal = cli_principal(tenant)
@@ -320,7 +326,17 @@ def plan(
         opportunity_id = await coaching.opportunity_id_of(
             database, principal.tenant_id, opportunity
         )
-        asked = coaching.Asked(max_hops=max_hops, capacity_per_champion=capacity)
+        gone = await nodes_by_keys(
+            database, principal.tenant_id, "Stakeholder", without or [], "externalId"
+        )
+        unknown = sorted(set(without or []) - set(gone))
+        if unknown:
+            raise NotFound("Stakeholder", ", ".join(unknown))
+        asked = coaching.Asked(
+            max_hops=max_hops,
+            capacity_per_champion=capacity,
+            without=frozenset(p.id for p in gone.values()),
+        )
         plan = await coaching.coaching_plan(
             database, settings, principal.tenant_id, opportunity_id, asked
         )

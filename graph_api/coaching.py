@@ -22,13 +22,13 @@ from graph_api import engine
 from graph_api.config import Settings
 from graph_api.db.driver import Database
 from graph_api.domain.enums import ConcernCategory, DecisionRule
-from graph_api.domain.kinds import Argument, Stakeholder
+from graph_api.domain.kinds import Argument, Opportunity, Stakeholder
 from graph_api.engine.committee import read_committee
 from graph_api.engine.plan import PlayKey
 from graph_api.errors import NotFound
 from graph_api.observability.timing import timed_engine
-from graph_api.repositories.graph import nodes_by_keys
-from graph_api.repositories.subgraph import AccountMap, load_account_map
+from graph_api.repositories.graph import OpportunityFilter, list_opportunities, nodes_by_keys
+from graph_api.repositories.subgraph import AccountMap, load_account_map, load_opportunity_maps
 
 T = TypeVar("T")
 
@@ -149,9 +149,7 @@ def to_engine_subgraph(account_map: AccountMap) -> engine.Subgraph:
         threshold=opportunity.threshold if opportunity is not None else None,
         account_industry=account_map.account.industry,
         people={
-            p.id: engine.Person(
-                p.id, p.name, p.title, _day(p.last_verified_at), _day(p.left_at)
-            )
+            p.id: engine.Person(p.id, p.name, p.title, _day(p.last_verified_at), _day(p.left_at))
             for p in account_map.people
         },
         seats={
@@ -291,3 +289,57 @@ def committee_flags(account_map: AccountMap) -> dict[str, CommitteeFlags]:
         )
         for p in account_map.people
     }
+
+
+@dataclass(frozen=True)
+class PipelineLine:
+    """One opportunity's dashboard line."""
+
+    opportunity: Opportunity
+    summary: engine.PipelineSummary
+
+
+PIPELINE_BUDGET_FACTOR = 4
+"""A pipeline page's engine time budget, in per-request budgets (its plans share it)."""
+
+
+def _summaries(
+    subgraphs: list[engine.Subgraph], options: list[engine.Options], budget: engine.Budget
+) -> list[engine.PipelineSummary]:
+    return [
+        engine.pipeline_summary(graph, engine.coaching_plan(graph, chosen, budget=budget))
+        for graph, chosen in zip(subgraphs, options, strict=True)
+    ]
+
+
+async def pipeline(
+    database: Database,
+    settings: Settings,
+    tenant_id: str,
+    opportunity_filter: OpportunityFilter,
+    offset: int,
+    limit: int,
+) -> tuple[list[PipelineLine], int]:
+    """A page of the tenant's opportunities with each one's plan summarised, and the total.
+
+    The page's maps load in one round trip and its plans share one engine budget of
+    :data:`PIPELINE_BUDGET_FACTOR` request budgets.
+    """
+    page = await list_opportunities(database, tenant_id, opportunity_filter, offset, limit)
+    maps = await load_opportunity_maps(database, tenant_id, [n.id for n in page.nodes])
+    on = today()
+    chosen = [n for n in page.nodes if n.id in maps]  # deleted meanwhile: left out
+    subgraphs = [to_engine_subgraph(maps[n.id]) for n in chosen]
+    options = [coaching_options(maps[n.id], Asked(), on) for n in chosen]
+    budget = engine.Budget.starting_now(
+        time.monotonic,
+        seconds=settings.engine_time_budget_seconds * PIPELINE_BUDGET_FACTOR,
+        visits=settings.engine_visit_budget,
+    )
+    with timed_engine("pipeline"):
+        summaries = await off_loop(_summaries, subgraphs, options, budget)
+    lines = [
+        PipelineLine(opportunity, summary)  # type: ignore[arg-type]
+        for opportunity, summary in zip(chosen, summaries, strict=True)
+    ]
+    return lines, page.total

@@ -84,10 +84,34 @@ class PlanReport:
                         }
                         for d in a.develop_candidates
                     ],
+                    "criticality": a.criticality,
+                    "criticalityWithPlan": a.criticality_with_plan,
+                    "singleThreaded": a.single_threaded,
+                    "keyPeople": [self._person(k.stakeholder_id) for k in a.key_people],
                 }
                 for a in r.approvers
             ],
             "plan": [self._play(p) for p in r.plan],
+            "champions": [
+                {
+                    "champion": self._person(c.champion_id),
+                    "influence": c.influence,
+                    "verdict": c.verdict.value,
+                    "explanation": c.explanation,
+                }
+                for c in r.champions
+            ],
+            "dealDependencies": [
+                {
+                    "stakeholder": self._person(d.stakeholder_id),
+                    "winProbabilityWithout": d.win_probability_without,
+                    "drop": d.drop,
+                    "explanation": d.explanation,
+                }
+                for d in r.deal_dependencies
+            ],
+            "staleFacts": [f.warning for f in r.stale_facts],
+            "without": [self._person(i) for i in r.without],
             "warnings": list(r.warnings),
         }
 
@@ -103,14 +127,17 @@ class PlanReport:
             f"Win probability: {r.win_probability:.2f} now, "
             f"{r.win_probability_with_plan:.2f} with the plan",
             "",
-            f"{'APPROVER':28} {'ROLE':15} {'STANCE':10} {'STATUS':10} {'P NOW':>6} {'P PLAN':>6}",
+            f"{'APPROVER':28} {'ROLE':15} {'STANCE':10} {'STATUS':10} {'P NOW':>6} {'P PLAN':>6}"
+            f" {'CRIT':>5}",
         ]
         for a in r.approvers:
             lines.append(
                 f"{self.names[a.approver_id][:28]:28} {a.role.value:15} {a.stance.value:10} "
                 f"{a.status.value:10} {a.approval_probability:6.2f} "
-                f"{a.approval_probability_with_plan:6.2f}"
+                f"{a.approval_probability_with_plan:6.2f} {a.criticality:5.2f}"
             )
+            if a.single_thread_explanation:
+                lines.append(f"    single thread: {a.single_thread_explanation}")
             for play in a.plays:
                 argument = self.arguments[play.argument_id]
                 lines.append(
@@ -128,11 +155,24 @@ class PlanReport:
                     f"    develop {self.names[d.stakeholder_id]} "
                     f"(reach {d.reach:.2f} via {self._path(d.path)}; reachable by {by})"
                 )
+        if r.without:
+            lines.insert(
+                2, "Planned without: " + ", ".join(self.names.get(i, i) for i in r.without)
+            )
+        lines += ["", "CHAMPION TEST"]
+        if not r.champions:
+            lines.append("  (no CHAMPION or SUPPORTER seat)")
+        lines.extend(
+            f"  {c.verdict.value:10} {c.influence:4.2f}  {c.explanation}" for c in r.champions
+        )
         lines += ["", "PLAN"]
         if not r.plan:
             lines.append("  (no play raises the win probability by 0.005 or more)")
         for number, play in enumerate(r.plan, start=1):
             lines.append(f"  {number}. {play.explanation}")
+        if r.deal_dependencies:
+            lines += ["", "IF SOMEONE LEAVES"]
+            lines.extend(f"  -{d.drop:4.2f}  {d.explanation}" for d in r.deal_dependencies)
         if r.warnings:
             lines += ["", "WARNINGS", *(f"  - {w}" for w in r.warnings)]
         return "\n".join(lines)

@@ -20,6 +20,7 @@ from graph_api.api.limits import security_extensions
 from graph_api.api.map.mutations import MapMutation
 from graph_api.api.map.queries import MapQuery
 from graph_api.api.map.types import NODE_TYPES, RELATIONSHIP_TYPES
+from graph_api.api.map.verify import VerifyMutation
 from graph_api.api.ratelimit import CostBudget
 from graph_api.api.scalars import SCALARS
 from graph_api.config import Settings
@@ -32,7 +33,7 @@ class Query(MapQuery, CoachingQuery, DocumentQuery, AdminQuery):
 
 
 @strawberry.type
-class Mutation(MapMutation, DocumentMutation, AdminMutation):  # type: ignore[misc]
+class Mutation(MapMutation, VerifyMutation, DocumentMutation, AdminMutation):  # type: ignore[misc]
     pass
 
 

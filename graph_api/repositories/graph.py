@@ -247,3 +247,61 @@ async def playbook(database: Database, tenant_id: str) -> tuple[list[Concern], l
         return concerns, arguments
 
     return await database.read(work)
+
+
+LIST_OPPORTUNITIES = """
+MATCH (a:Account)-[:HAS_OPPORTUNITY]->(n:Opportunity)
+WHERE n.tenantId = $tenantId AND a.tenantId = $tenantId
+  AND ($stage IS NULL OR n.stage = $stage)
+  AND ($closeBefore IS NULL OR n.closeDate < $closeBefore)
+  AND ($closeAfter IS NULL OR n.closeDate > $closeAfter)
+  AND ($accountIds IS NULL OR a.id IN $accountIds)
+  AND ($outcome IS NULL OR n.outcome = $outcome)
+  AND ($open IS NULL OR (n.outcome IS NULL) = $open)
+WITH n ORDER BY n.closeDate IS NULL, n.closeDate, n.name, n.id
+WITH collect(n) AS items
+RETURN size(items) AS total, [n IN items[$offset..$offset + $limit] | properties(n)] AS page
+"""
+
+
+@dataclass(frozen=True)
+class OpportunityFilter:
+    """Narrows the pipeline; dates are ISO text, compared as such (they sort as dates)."""
+
+    stage: str | None = None
+    close_before: str | None = None
+    close_after: str | None = None
+    account_ids: list[str] | None = None
+    outcome: str | None = None
+    open: bool | None = None
+
+
+async def list_opportunities(
+    database: Database,
+    tenant_id: str,
+    opportunity_filter: OpportunityFilter,
+    offset: int,
+    limit: int,
+) -> Page:
+    """The tenant's opportunities, soonest close date first (undated last), then by name."""
+    f = opportunity_filter
+
+    async def work(tx: AsyncManagedTransaction) -> Page:
+        result = await tx.run(
+            LIST_OPPORTUNITIES,
+            tenantId=tenant_id,
+            offset=offset,
+            limit=limit,
+            stage=f.stage,
+            closeBefore=f.close_before,
+            closeAfter=f.close_after,
+            accountIds=f.account_ids,
+            outcome=f.outcome,
+            open=f.open,
+        )
+        record = await result.single()
+        if record is None:
+            return Page([], 0, offset)
+        return Page([node_of("Opportunity", p) for p in record["page"]], record["total"], offset)
+
+    return await database.read(work)

@@ -36,20 +36,8 @@ from graph_api.domain.kinds import (
 )
 from graph_api.errors import NotFound
 
-LOAD_ACCOUNT_MAP = """
-CALL {
-  MATCH (a:Account {id: $accountId}) WHERE a.tenantId = $tenantId RETURN a
-  UNION
-  MATCH (a:Account)-[:HAS_OPPORTUNITY]->(:Opportunity {id: $opportunityId})
-  WHERE a.tenantId = $tenantId RETURN a
-  UNION
-  MATCH (a:Account)<-[:WORKS_AT]-(:Stakeholder {id: $stakeholderId})
-  WHERE a.tenantId = $tenantId RETURN a
-}
-WITH a LIMIT 1
-OPTIONAL MATCH (a)-[:HAS_OPPORTUNITY]->(o:Opportunity {id: $opportunityId})
-WHERE o.tenantId = $tenantId
-RETURN properties(a) AS account,
+_MAP = """
+properties(a) AS account,
   CASE WHEN o IS NULL THEN null ELSE properties(o) END AS opportunity,
   COLLECT {
     MATCH (ts:TenantSettings {tenantId: $tenantId})
@@ -113,6 +101,33 @@ RETURN properties(a) AS account,
     RETURN {source: s.id, target: g.id, props: properties(r)}
   } END AS heard
 """
+"""What the map of account ``a`` (and opportunity ``o``, possibly null) holds, as columns."""
+
+LOAD_ACCOUNT_MAP = (
+    """
+CALL {
+  MATCH (a:Account {id: $accountId}) WHERE a.tenantId = $tenantId RETURN a
+  UNION
+  MATCH (a:Account)-[:HAS_OPPORTUNITY]->(:Opportunity {id: $opportunityId})
+  WHERE a.tenantId = $tenantId RETURN a
+  UNION
+  MATCH (a:Account)<-[:WORKS_AT]-(:Stakeholder {id: $stakeholderId})
+  WHERE a.tenantId = $tenantId RETURN a
+}
+WITH a LIMIT 1
+OPTIONAL MATCH (a)-[:HAS_OPPORTUNITY]->(o:Opportunity {id: $opportunityId})
+WHERE o.tenantId = $tenantId
+RETURN """
+    + _MAP
+)
+LOAD_OPPORTUNITY_MAPS = (
+    """
+UNWIND $opportunityIds AS opportunityId
+MATCH (a:Account)-[:HAS_OPPORTUNITY]->(o:Opportunity {id: opportunityId})
+WHERE a.tenantId = $tenantId AND o.tenantId = $tenantId
+RETURN opportunityId, """
+    + _MAP
+)
 
 
 E = TypeVar("E", bound=Relationship)
@@ -203,6 +218,10 @@ async def load_account_map(
         raise NotFound("Stakeholder", stakeholder_id or "")
     if opportunity_id is not None and row["opportunity"] is None:
         raise NotFound("Opportunity", opportunity_id)
+    return _account_map(row)
+
+
+def _account_map(row: dict[str, Any]) -> AccountMap:
     return AccountMap(
         account=Account.from_stored(row["account"]),
         opportunity=None
@@ -232,3 +251,19 @@ async def load_account_map(
         heard=_edges(Hearing, row["heard"]),
         tenant_settings=row["tenantSettings"][0] if row["tenantSettings"] else {},
     )
+
+
+async def load_opportunity_maps(
+    database: Database, tenant_id: str, opportunity_ids: list[str]
+) -> dict[str, AccountMap]:
+    """The maps of several opportunities of the tenant, by opportunity id, in one round trip
+    (an id the tenant does not have is left out)."""
+
+    async def work(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
+        result = await tx.run(
+            LOAD_OPPORTUNITY_MAPS, tenantId=tenant_id, opportunityIds=opportunity_ids
+        )
+        return [dict(record) async for record in result]
+
+    rows = await database.read(work)
+    return {row["opportunityId"]: _account_map(row) for row in rows}

@@ -23,14 +23,19 @@ from graph_api.api.coaching.types import (
     GraphEdge,
     GraphNode,
     InfluencePath,
+    PipelineEntry,
+    PipelineFilter,
     Play,
     PlayExclusion,
     StaleFact,
     Threat,
+    VerdictCount,
 )
 from graph_api.api.context import Info
+from graph_api.api.pagination import Connection, page_window
 from graph_api.api.scalars import Date
 from graph_api.domain.kinds import Relationship, Stakeholder
+from graph_api.repositories.graph import OpportunityFilter
 from graph_api.repositories.subgraph import AccountMap, load_account_map
 
 
@@ -263,6 +268,54 @@ class CoachingQuery:
         )
         shape = _Shape(paths.account_map)
         return [InfluencePath(path=shape.path(p.path), reach=p.reach) for p in paths.found]
+
+    @strawberry.field(
+        description="The tenant's opportunities, soonest close first, each with its plan"
+        " summarised: win probability before and with the plan, approvers by coverage, single"
+        " threads, champion verdicts, stale facts and the top risk. One query for a dashboard;"
+        " the page's maps load in one round trip."
+    )
+    async def pipeline(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: PipelineFilter | None = None,
+    ) -> Connection[PipelineEntry]:
+        offset, limit = page_window(info, first, after)
+        f = filter or PipelineFilter()
+        chosen = OpportunityFilter(
+            stage=f.stage,
+            close_before=f.close_before,
+            close_after=f.close_after,
+            account_ids=None if f.account_ids is None else [str(i) for i in f.account_ids],
+            outcome=None if f.outcome is None else str(f.outcome.value),
+            open=f.open,
+        )
+        context = info.context
+        lines, total = await coaching.pipeline(
+            context.database, context.settings, context.tenant_id, chosen, offset, limit
+        )
+        entries = [
+            PipelineEntry(
+                opportunity=line.opportunity,
+                win_probability=line.summary.win_probability,
+                win_probability_with_plan=line.summary.win_probability_with_plan,
+                secured=line.summary.secured,
+                covered=line.summary.covered,
+                weak=line.summary.weak,
+                uncovered=line.summary.uncovered,
+                single_threaded=line.summary.single_threaded,
+                champion_verdicts=[
+                    VerdictCount(verdict=verdict, count=count)
+                    for verdict, count in line.summary.champion_verdicts
+                ],
+                stale_facts=line.summary.stale_facts,
+                top_risk=line.summary.top_risk,
+            )
+            for line in lines
+        ]
+        return Connection.of(entries, offset, total)
 
     @strawberry.field(description="An account's map as nodes and edges for a graph explorer.")
     async def account_graph(

@@ -16,6 +16,7 @@ from graph_api.api.scalars import (
     Date,
     DecisionRule,
     FactKind,
+    Outcome,
     PlayAction,
     PlayExclusionReason,
     Seniority,
@@ -235,3 +236,44 @@ class AccountGraph:
     edges: list[GraphEdge]
 
 
+@strawberry.input(description="Narrows `pipeline`; every field is optional.")
+class PipelineFilter:
+    stage: str | None = None
+    close_before: Date | None = strawberry.field(
+        default=None, description="Closing before this day (undated deals are left out)."
+    )
+    close_after: Date | None = strawberry.field(
+        default=None, description="Closing after this day (undated deals are left out)."
+    )
+    account_ids: list[strawberry.ID] | None = None
+    outcome: Outcome | None = strawberry.field(
+        default=None, description="Only deals that ended so."
+    )
+    open: bool | None = strawberry.field(
+        default=None, description="true: only deals without an outcome; false: only ended ones."
+    )
+
+
+@strawberry.type(description="How many champions got a verdict.")
+class VerdictCount:
+    verdict: ChampionVerdict
+    count: int
+
+
+@strawberry.type(description="One opportunity's plan, summarised for a pipeline dashboard.")
+class PipelineEntry:
+    opportunity: OpportunityT
+    win_probability: float
+    win_probability_with_plan: float
+    secured: int = strawberry.field(description="Approvers by coverage status, this and below.")
+    covered: int
+    weak: int
+    uncovered: int
+    single_threaded: int = strawberry.field(description="Approvers who hang on one person.")
+    champion_verdicts: list[VerdictCount]
+    stale_facts: int = strawberry.field(
+        description="Facts on the plan's paths, and approver seats, verified too long ago."
+    )
+    top_risk: str | None = strawberry.field(
+        description="The deal's biggest risk in one sentence; null when nothing stands out."
+    )
