@@ -85,6 +85,14 @@ class CoverageStatus(StrEnum):
     UNCOVERED = "UNCOVERED"
 
 
+class Outcome(StrEnum):
+    """How a closed opportunity ended (null while it is open)."""
+
+    WON = "WON"
+    LOST = "LOST"
+    NO_DECISION = "NO_DECISION"
+
+
 class ImportMode(StrEnum):
     MERGE = "MERGE"
     REPLACE = "REPLACE"

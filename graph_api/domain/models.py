@@ -16,6 +16,7 @@ from graph_api.domain.enums import (
     ArgumentKind,
     ConcernCategory,
     DecisionRule,
+    Outcome,
     Seniority,
 )
 
@@ -99,6 +100,7 @@ STAKEHOLDER = NodeKind(
         _p("seniority", str, enum=Seniority),
         _p("email", str, personal=True),
         _p("lastVerifiedAt", str),
+        _p("leftAt", str),  # the date they left the account (a CRM departure, or by hand)
     ),
     parent_label="Account",
     parent_rel="WORKS_AT",
@@ -114,6 +116,8 @@ OPPORTUNITY = NodeKind(
         _p("closeDate", str),
         _p("decisionRule", str, enum=DecisionRule),
         _p("threshold", float, bounds=UNIT_OPEN),
+        _p("outcome", str, enum=Outcome),  # null while open
+        _p("closedAt", str),  # the date it closed
     ),
     parent_label="Account",
     parent_rel="HAS_OPPORTUNITY",
