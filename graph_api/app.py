@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from graph_api.api.briefs import brief_routes
 from graph_api.api.explorer import explorer_routes
 from graph_api.api.schema import build_schema
 from graph_api.api.view import AuthenticatedGraphQL, GraphQLView, request_id_of
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
                 methods=["GET", "POST"],
             ),
             *explorer_routes(),
+            *brief_routes(settings, lambda: app.state.database),
         ]
     )
     app.add_middleware(

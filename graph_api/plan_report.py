@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from graph_api import engine
-from graph_api.repositories.subgraph import AccountMap
+from graph_api.db.driver import Database
+from graph_api.errors import NotFound
+from graph_api.repositories.graph import nodes_by_keys
+from graph_api.repositories.subgraph import (
+    AccountMap,
+    coaching_options,
+    load_account_map,
+    to_engine_subgraph,
+)
 
 
 class PlanReport:
@@ -136,3 +144,34 @@ class PlanReport:
         if r.warnings:
             lines += ["", "WARNINGS", *(f"  - {w}" for w in r.warnings)]
         return "\n".join(lines)
+
+
+async def load_plan_report(
+    database: Database,
+    tenant_id: str,
+    *,
+    opportunity_id: str | None = None,
+    opportunity_external_id: str | None = None,
+    max_hops: int | None = None,
+    capacity_per_champion: int | None = None,
+    top_plays_per_approver: int | None = None,
+) -> PlanReport:
+    """One opportunity's plan (by id or externalId) with its map loaded in one round trip.
+
+    Raises:
+        NotFound: no such opportunity in the tenant.
+        InvalidInput: an option outside its range.
+    """
+    if opportunity_id is None:
+        key = str(opportunity_external_id)
+        found = await nodes_by_keys(database, tenant_id, "Opportunity", [key], key="externalId")
+        if key not in found:
+            raise NotFound("Opportunity", key)
+        opportunity_id = found[key].id
+    account_map = await load_account_map(database, tenant_id, opportunity_id=opportunity_id)
+    options = coaching_options(
+        account_map, max_hops, capacity_per_champion, top_plays_per_approver
+    )
+    return PlanReport(
+        account_map, engine.coaching_plan(to_engine_subgraph(account_map), options)
+    )

@@ -10,6 +10,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from graph_api.api.admin import AdminMutation, AdminQuery
 from graph_api.api.coaching import CoachingQuery
+from graph_api.api.crm import CrmMutation, CrmQuery
 from graph_api.api.documents import DocumentMutation, DocumentQuery
 from graph_api.api.limits import security_extensions
 from graph_api.api.mutations import MapMutation
@@ -19,12 +20,12 @@ from graph_api.config import Settings
 
 
 @strawberry.type
-class Query(MapQuery, CoachingQuery, DocumentQuery, AdminQuery):
+class Query(MapQuery, CoachingQuery, DocumentQuery, AdminQuery, CrmQuery):
     pass
 
 
 @strawberry.type
-class Mutation(MapMutation, DocumentMutation, AdminMutation):
+class Mutation(MapMutation, DocumentMutation, AdminMutation, CrmMutation):
     pass
 
 

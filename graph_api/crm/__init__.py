@@ -23,17 +23,19 @@ EXPORT_FILES: dict[CrmSource, tuple[str, ...]] = {
 
 
 def read_export(
-    source: CrmSource, files: Mapping[str, str], mapping: Any, today: date
+    source: CrmSource, files: Mapping[str, str], mapping: Any, today: date,
+    mapping_root: str = "$",
 ) -> CrmBatch:
     """The batch of one export: ``files`` maps each file's name to its text, ``mapping`` is a
     parsed mapping file (or None for the defaults), ``today`` decides which end dates are past.
 
     Raises:
-        InvalidInput: the mapping is not valid (every problem by JSON path).
+        InvalidInput: the mapping is not valid (every problem by JSON path from
+        ``mapping_root``).
         CrmFilesRefused: a file cannot be read as the export (every problem by file, line and
         column); a run refused so writes nothing.
     """
-    chosen = apply_mapping(default_mapping(source), mapping)
+    chosen = apply_mapping(default_mapping(source), mapping, mapping_root)
     if source is CrmSource.SALESFORCE:
         return salesforce.read_salesforce(files, chosen, today)
     return hubspot.read_hubspot(files, chosen, today)

@@ -181,9 +181,9 @@ def _contacts(reader: ExportReader, table: CsvTable) -> dict[str, _ContactSeat]:
         reader.put(props, "title", table, row, table.column("Job Title"), parse_text,
                    STAKEHOLDER)
         reader.put(props, "email", table, row, email, parse_text, STAKEHOLDER)
-        reader.batch.stakeholders.append(
-            StakeholderRecord(key, account, props, table.location(row))
-        )
+        reader.batch.stakeholders.append(StakeholderRecord(
+            key, account, props, table.location(row, primary or table.column(*_COMPANY_IDS))
+        ))
         seats[key] = _contact_seat(reader, table, row, roles_column, key)
     return seats
 
@@ -243,9 +243,9 @@ def _deals(reader: ExportReader, table: CsvTable, seats: dict[str, _ContactSeat]
         stage = stage_of(reader, table, row, table.column("Deal Stage"), props)
         if stage is not None:
             set_outcome(props, stage.outcome)
-        reader.batch.opportunities.append(
-            OpportunityRecord(key, account, props, table.location(row))
-        )
+        reader.batch.opportunities.append(OpportunityRecord(
+            key, account, props, table.location(row, table.column(*_COMPANY_IDS))
+        ))
         _deal_seats(reader, table, row, contacts_column, key, seats)
 
 

@@ -237,17 +237,28 @@ def _key_path(section: str, key: str) -> str:
     return f"$.{section}[{json.dumps(key, ensure_ascii=False)}]"
 
 
-def apply_mapping(base: CrmMapping, given: Any) -> CrmMapping:
+def apply_mapping(base: CrmMapping, given: Any, root: str = "$") -> CrmMapping:
     """``base`` with a mapping file's entries laid over it.
 
     Raises:
-        InvalidInput: every problem, by JSON path (an unknown section, role, stance or stage).
+        InvalidInput: every problem, by JSON path from ``root`` (an unknown section, role,
+        stance or stage).
     """
     if given is None:
         return base
-    problems = ProblemCollector()
     if not isinstance(given, dict):
-        raise InvalidInput(Problem("$", "a mapping must be an object (JSON) or a mapping (YAML)"))
+        raise InvalidInput(Problem(root, "a mapping must be an object (JSON) or a mapping"
+                                         " (YAML)"))
+    problems = ProblemCollector()
+    mapping = _apply(base, given, problems)
+    if problems.problems:
+        raise InvalidInput(
+            [Problem(root + p.path.removeprefix("$"), p.message) for p in problems.problems]
+        )
+    return mapping
+
+
+def _apply(base: CrmMapping, given: dict[str, Any], problems: ProblemCollector) -> CrmMapping:
     for key in sorted(set(given) - set(_SECTIONS)):
         problems.add(f"$.{key}", f"unknown section; the sections are {', '.join(_SECTIONS)}")
     roles = dict(base.roles)
@@ -309,7 +320,6 @@ def apply_mapping(base: CrmMapping, given: Any) -> CrmMapping:
             problems.add("$.dateFormat", "must be a strptime format such as '%d/%m/%Y'")
         else:
             changes["date_format"] = date_format
-    problems.raise_if_any()
     return replace(base, roles=roles, stages=stages, **changes)
 
 

@@ -209,7 +209,7 @@ def _contacts(reader: ExportReader, table: CsvTable) -> None:
             reader.put(props, prop, table, row, table.column(column_name), parse_text,
                        STAKEHOLDER)
         reader.batch.stakeholders.append(
-            StakeholderRecord(key, account, props, table.location(row))
+            StakeholderRecord(key, account, props, table.location(row, account_column))
         )
         if manager_column is None:
             continue
@@ -274,7 +274,7 @@ def _opportunities(reader: ExportReader, table: CsvTable) -> None:
         elif stage is not None and (closed is None or stage.outcome is not None):
             set_outcome(props, stage.outcome)  # no readable IsClosed/IsWon: the stage tells
         reader.batch.opportunities.append(
-            OpportunityRecord(key, account, props, table.location(row))
+            OpportunityRecord(key, account, props, table.location(row, account_column))
         )
 
 
@@ -337,7 +337,7 @@ def _seats(reader: ExportReader, table: CsvTable) -> None:
                     " it means",
                 )
         pairs.setdefault((contact, deal), []).append(RoleRow(meaning, cell, location))
-        first_row.setdefault((contact, deal), table.location(row))
+        first_row.setdefault((contact, deal), table.location(row, contact_column))
     for (contact, deal), rows in pairs.items():
         chosen = choose_seat(
             reader, rows, f"contact {contact} on opportunity {deal}", "Salesforce contact role"
@@ -370,5 +370,5 @@ def _departures(reader: ExportReader, table: CsvTable) -> None:
         if active is False or (end is not None and end < today):
             left_at = end if end is not None and end <= today else None
             reader.batch.departures.append(
-                DepartureRecord(contact, account, left_at, table.location(row))
+                DepartureRecord(contact, account, left_at, table.location(row, contact_column))
             )

@@ -56,6 +56,7 @@ from graph_api.repositories.audit import (
 )
 
 BATCH_SIZE = 5_000
+_PLURAL = {ACCOUNT: "accounts", STAKEHOLDER: "stakeholders", OPPORTUNITY: "opportunities"}
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 
 # --- Cypher: labels come from the fixed strings below, every value is a parameter --------
@@ -268,7 +269,9 @@ class _MergeRun:
             | {r.opportunity for r in b.seats},
         }
         for label, keys in wanted.items():
-            found = await self._run(f"looking up {label}s", RESOLVE[label], sorted(keys), "keys")
+            found = await self._run(
+                f"looking up {_PLURAL[label]}", RESOLVE[label], sorted(keys), "keys"
+            )
             for r in found:
                 self.nodes[label][r["key"]] = _Node(
                     r["element"], r["id"], r["props"], r["account"], r["accountId"],
@@ -279,7 +282,7 @@ class _MergeRun:
         self, label: str, created: list[dict[str, Any]], updated: list[dict[str, Any]]
     ) -> None:
         if created:
-            for result in await self._run(f"creating {label}s", CREATE[label], created):
+            for result in await self._run(f"creating {_PLURAL[label]}", CREATE[label], created):
                 for key, element in result["created"]:
                     row = self.created_rows[key]
                     self.nodes[label][key] = _Node(
@@ -287,7 +290,7 @@ class _MergeRun:
                         row.get("accountId"), created=True,
                     )
         if updated:
-            await self._run(f"updating {label}s", UPDATE[label], updated)
+            await self._run(f"updating {_PLURAL[label]}", UPDATE[label], updated)
 
     async def _accounts(self) -> None:
         created: list[dict[str, Any]] = []
