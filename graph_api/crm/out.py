@@ -227,7 +227,7 @@ def plan_csv(report: PlanReport) -> str:
             approver.name, assessment.role.value, assessment.status.value,
             champion.external_id, champion.name, play.action.value,
             argument.get("externalId"), argument.get("title"), view.path(play.path),
-            f"{play.reach:.4f}", f"{play.fit:.4f}", f"{play.value:.4f}", play.explanation,
+            play.reach, play.fit, play.value, play.explanation,
         ])
     return _csv(header, rows)
 
