@@ -52,8 +52,8 @@ def decode(file: str, data: bytes) -> str:
             [
                 CrmProblem(
                     Location(file, line, column),
-                    f"not UTF-8 (byte 0x{byte:02X}); export the file as UTF-8 (in Excel:"
-                    " 'CSV UTF-8'), or re-save it so",
+                    f"not UTF-8 (byte 0x{byte:02X}); save the export as UTF-8 (in Excel:"
+                    " 'CSV UTF-8 (Comma delimited)')",
                 )
             ]
         ) from None

@@ -345,3 +345,41 @@ async def test_a_contact_that_moved_account_is_marked_departed_not_moved(
         t="sf-moved", k=CARLA,
     )
     assert rows == [{"a": ACME}]
+
+
+async def test_a_hubspot_export_and_its_rerun(database: Database) -> None:
+    files = export("hubspot")
+    report = await run(database, "hs-first", files, CrmSource.HUBSPOT)
+    assert counts(report) == {
+        "Account": {"created": 3, "updated": 0, "unchanged": 0, "departed": 0, "review": 0,
+                    "skipped": 0},
+        "Stakeholder": {"created": 5, "updated": 0, "unchanged": 0, "departed": 0,
+                        "review": 0, "skipped": 1},
+        "ReportingLine": {"created": 0, "updated": 0, "unchanged": 0, "departed": 0,
+                          "review": 0, "skipped": 0},
+        "Opportunity": {"created": 3, "updated": 0, "unchanged": 0, "departed": 0,
+                        "review": 1, "skipped": 0},
+        "Seat": {"created": 5, "updated": 0, "unchanged": 0, "departed": 0, "review": 1,
+                 "skipped": 1},
+    }
+    committee = await seats(database, "hs-first")
+    mia = committee["202", "301"]
+    assert (mia["role"], mia["stance"], mia["crmStance"]) == (
+        "DECISION_MAKER", "CHAMPION", "CHAMPION")
+    assert committee["204", "301"]["stance"] == "BLOCKER"
+    assert committee["201", "301"]["stance"] == "UNKNOWN"
+    imports = await query(
+        database,
+        "MATCH (c:Change {tenantId: $t, action: 'IMPORT'}) RETURN c.newValue AS v", t="hs-first"
+    )
+    summaries = sorted((json.loads(r["v"]) for r in imports), key=len)  # one per account
+    assert summaries == [
+        {"source": "HUBSPOT", "Account created": 1},
+        {"source": "HUBSPOT", "Account created": 1},
+        {"source": "HUBSPOT", "Account created": 1, "Opportunity created": 3,
+         "Seat created": 5, "Stakeholder created": 5},
+    ]
+    before = await dump(database, "hs-first")
+    again = await run(database, "hs-first", files, CrmSource.HUBSPOT)
+    assert not again.changed
+    assert await dump(database, "hs-first") == before
