@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from graph_api.crm.mapping import (
@@ -147,3 +150,13 @@ def test_role_suggestions(value: str, suggestion: str | None) -> None:
 ])
 def test_stage_suggestions(value: str, suggestion: str | None) -> None:
     assert suggest_stage(value, default_mapping(CrmSource.HUBSPOT)) == suggestion
+
+
+def test_the_readme_mapping_example_is_a_valid_mapping() -> None:
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text("utf-8")
+    (example,) = re.findall(r"```yaml\n(# acme-org.yaml\n.*?)```", readme, re.S)
+    mapping = apply_mapping(default_mapping(CrmSource.SALESFORCE),
+                            parse_mapping_text("acme-org.yaml", example))
+    assert mapping.role("Procurement Lead") == Meaning(R.PROCUREMENT)
+    assert mapping.role("Coach") == Meaning(R.INFLUENCER, Stance.SUPPORTER)
+    assert mapping.stage("Closed - No Decision") is DealStage.CLOSED_NO_DECISION
