@@ -149,7 +149,7 @@ class PlanView:
             opponent = self.person(threat.opponent_id)
             stance = self.stance(threat.opponent_id)
             pushing = (
-                f", pushing {self.report.alternatives[threat.alternative_id]}"
+                f", pushing '{self.report.alternatives[threat.alternative_id]}'"
                 if threat.alternative_id in self.report.alternatives else ""
             )
             via = f" via {self.path(threat.path[1:-1])}" if len(threat.path) > 2 else ""

@@ -110,7 +110,7 @@ def test_salesforce_tasks() -> None:
     assert "Talk track: Say <b>this</b>\nthen that" in description
     assert "Proof point: TEI: 312%" in description
     assert "Carla Ortiz cares about: Total cost (FINANCIAL, weight 1.0)" in description
-    assert ("Will argue against it: Ivan Petrov (IT Director), SKEPTIC, pushing Rival Corp;"
+    assert ("Will argue against it: Ivan Petrov (IT Director), SKEPTIC, pushing 'Rival Corp';"
             " reaches them at 0.70") in description
     by_hand = rows(salesforce_tasks_csv(plan_report("p-dana", close="2027-01-01"), TODAY))[0]
     assert by_hand["WhoId"] == ""  # a stakeholder made in the map has no Contact Id
