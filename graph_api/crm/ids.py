@@ -10,8 +10,10 @@ tool upper- or lower-cased is restored to the real one.
 from __future__ import annotations
 
 import re
+import string
 
 _SUFFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+_UPPER = frozenset(string.ascii_uppercase)
 _SALESFORCE_ID = re.compile(r"[0-9A-Za-z]{15}(?:[0-9A-Za-z]{3})?")
 _HUBSPOT_ID = re.compile(r"[0-9]{1,30}")
 
@@ -28,10 +30,10 @@ def salesforce_suffix(id15: str) -> str:
         'IAC'
     """
     suffix = ""
-    for chunk in range(3):
+    for start in (0, 5, 10):
         bits = 0
-        for position, char in enumerate(id15[chunk * 5:chunk * 5 + 5]):
-            if "A" <= char <= "Z":
+        for position in range(5):
+            if id15[start + position] in _UPPER:
                 bits |= 1 << position
         suffix += _SUFFIX_ALPHABET[bits]
     return suffix
@@ -50,6 +52,8 @@ def salesforce_id(value: str) -> str:
         )
     if len(text) == 15:
         return text + salesforce_suffix(text)
+    if text[15:] == salesforce_suffix(text[:15]):
+        return text  # already the canonical form (the common case)
     head, suffix = list(text[:15]), text[15:].upper()
     for chunk, code in enumerate(suffix):
         bits = _SUFFIX_ALPHABET.find(code)

@@ -120,6 +120,7 @@ class ExportReader:
         self.texts: dict[str, tuple[str, str]] = {}  # canonical name -> (given name, text)
         self._fatal: list[CrmProblem] = []
         self._review: dict[tuple[str, str], ReviewItem] = {}
+        self._ids: dict[tuple[Parse[str], str], str] = {}  # ids recur: Accounts, Contacts
         canonical = {name.lower(): name for name in expected}
         for given, text in files.items():
             base = given.replace("\\", "/").rsplit("/", 1)[-1]
@@ -189,12 +190,16 @@ class ExportReader:
             if required:
                 self.batch.problem(table.location(row, column), f"no {what}; row skipped", kind)
             return None
+        known = self._ids.get((parse, cell))
+        if known is not None:
+            return known
         try:
-            return parse(cell)
+            self._ids[parse, cell] = parsed = parse(cell)
         except InvalidId as error:
             tail = "; row skipped" if required else "; left out"
             self.batch.problem(table.location(row, column), f"{error}{tail}", kind, severity)
             return None
+        return parsed
 
     def name(
         self, table: CsvTable, row: CsvRow, column: Column | None, kind: str, full: str

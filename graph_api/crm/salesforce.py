@@ -178,6 +178,8 @@ def _contacts(reader: ExportReader, table: CsvTable) -> None:
     id_column, account_column = table.column("Id"), table.column("AccountId")
     first, last, full = table.column("FirstName"), table.column("LastName"), table.column("Name")
     manager_column = table.column("ReportsToId")
+    owned = [(prop, table.column(name)) for prop, name in (
+        ("title", "Title"), ("department", "Department"), ("email", "Email"))]
     seen = _Seen(reader, STAKEHOLDER)
     for row in table.rows:
         key = reader.record_id(table, row, id_column, STAKEHOLDER, salesforce_id, "Id")
@@ -204,10 +206,8 @@ def _contacts(reader: ExportReader, table: CsvTable) -> None:
         if account is None:
             continue
         props: dict[str, Any] = {"name": name}
-        for prop, column_name in (("title", "Title"), ("department", "Department"),
-                                  ("email", "Email")):
-            reader.put(props, prop, table, row, table.column(column_name), parse_text,
-                       STAKEHOLDER)
+        for prop, column in owned:
+            reader.put(props, prop, table, row, column, parse_text, STAKEHOLDER)
         reader.batch.stakeholders.append(
             StakeholderRecord(key, account, props, table.location(row, account_column))
         )
@@ -239,6 +239,7 @@ def _opportunities(reader: ExportReader, table: CsvTable) -> None:
     name_column, stage_column = table.column("Name"), table.column("StageName")
     closed_column, won_column = table.column("IsClosed"), table.column("IsWon")
     close_column = table.column("CloseDate")
+    amount_column, currency_column = table.column("Amount"), table.column("CurrencyIsoCode")
     seen = _Seen(reader, OPPORTUNITY)
     for row in table.rows:
         key = reader.record_id(table, row, id_column, OPPORTUNITY, salesforce_id, "Id")
@@ -255,10 +256,8 @@ def _opportunities(reader: ExportReader, table: CsvTable) -> None:
         if account is None:
             continue
         props: dict[str, Any] = {"name": name}
-        reader.put(props, "amount", table, row, table.column("Amount"), parse_amount,
-                   OPPORTUNITY)
-        reader.put(props, "currency", table, row, table.column("CurrencyIsoCode"),
-                   parse_currency, OPPORTUNITY)
+        reader.put(props, "amount", table, row, amount_column, parse_amount, OPPORTUNITY)
+        reader.put(props, "currency", table, row, currency_column, parse_currency, OPPORTUNITY)
         reader.put(props, "closeDate", table, row, close_column, reader.parse_date, OPPORTUNITY)
         stage = stage_of(reader, table, row, stage_column, props)
         closed = reader.value(table, row, closed_column, parse_boolean, OPPORTUNITY)

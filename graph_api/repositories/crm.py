@@ -60,6 +60,10 @@ _PLURAL = {ACCOUNT: "accounts", STAKEHOLDER: "stakeholders", OPPORTUNITY: "oppor
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 
 # --- Cypher: labels come from the fixed strings below, every value is a parameter --------
+# Nodes are found by (tenantId, externalId) through its index, once; every later statement
+# reaches them by element id. Tenant checks on nodes reached another way are written as
+# ``coalesce(x.tenantId, '') = $tenantId`` so that no index on tenantId can drive the plan
+# (see _by_element).
 
 
 def _by_key(label: str) -> str:
@@ -71,9 +75,13 @@ def _by_key(label: str) -> str:
 
 
 def _by_element(variable: str, label: str, key: str) -> str:
+    """A node of this run by element id, still checked against the tenant. The check is
+    written so that no index on ``tenantId`` can serve it: the element-id seek must drive the
+    plan (planned against an empty store, a plain ``n.tenantId = $tenantId`` makes the
+    planner seek the tenant index and filter every uncommitted node, row after row)."""
     return (
         f"MATCH ({variable}:{label}) WHERE elementId({variable}) = {key}"
-        f" AND {variable}.tenantId = $tenantId\n"
+        f" AND coalesce({variable}.tenantId, '') = $tenantId\n"
     )
 
 
@@ -82,14 +90,15 @@ RESOLVE = {
     + "RETURN key, elementId(n) AS element, n.id AS id, properties(n) AS props,"
     " null AS account, null AS accountId, [] AS managers",
     STAKEHOLDER: _by_key("Stakeholder")
-    + """OPTIONAL MATCH (n)-[:WORKS_AT]->(a:Account) WHERE a.tenantId = $tenantId
+    + """OPTIONAL MATCH (n)-[:WORKS_AT]->(a:Account) WHERE coalesce(a.tenantId, '') = $tenantId
 WITH key, n, collect(a)[0] AS a
 RETURN key, elementId(n) AS element, n.id AS id, properties(n) AS props,
   a.externalId AS account, a.id AS accountId,
-  [(n)-[:REPORTS_TO]->(m:Stakeholder) WHERE m.tenantId = $tenantId
+  [(n)-[:REPORTS_TO]->(m:Stakeholder) WHERE coalesce(m.tenantId, '') = $tenantId
    | {id: m.id, key: m.externalId}] AS managers""",
     OPPORTUNITY: _by_key("Opportunity")
-    + """OPTIONAL MATCH (a:Account)-[:HAS_OPPORTUNITY]->(n) WHERE a.tenantId = $tenantId
+    + """OPTIONAL MATCH (a:Account)-[:HAS_OPPORTUNITY]->(n)
+  WHERE coalesce(a.tenantId, '') = $tenantId
 WITH key, n, collect(a)[0] AS a
 RETURN key, elementId(n) AS element, n.id AS id, properties(n) AS props,
   a.externalId AS account, a.id AS accountId, [] AS managers""",
@@ -134,8 +143,8 @@ CREATE_SEATS = f"""UNWIND $rows AS row
 {_PERSON}{_DEAL}CREATE (s)-[r:SITS_ON]->(o)
 SET r += row.props"""
 UPDATE_SEATS = """UNWIND $rows AS row
-MATCH (s:Stakeholder)-[r:SITS_ON]->(:Opportunity)
-WHERE elementId(r) = row.element AND s.tenantId = $tenantId
+MATCH ()-[r:SITS_ON]->() WHERE elementId(r) = row.element
+  AND coalesce(startNode(r).tenantId, '') = $tenantId
 SET r += row.props"""
 
 
