@@ -85,23 +85,22 @@ def _by_element(variable: str, label: str, key: str) -> str:
     )
 
 
+# One record per batch (a list of [key, element id, id, properties, account externalId,
+# account id, managers' externalIds]): far fewer Bolt messages than a record per node.
 RESOLVE = {
     ACCOUNT: _by_key("Account")
-    + "RETURN key, elementId(n) AS element, n.id AS id, properties(n) AS props,"
-    " null AS account, null AS accountId, [] AS managers",
+    + "RETURN collect([key, elementId(n), n.id, properties(n), null, null, []]) AS found",
     STAKEHOLDER: _by_key("Stakeholder")
     + """OPTIONAL MATCH (n)-[:WORKS_AT]->(a:Account) WHERE coalesce(a.tenantId, '') = $tenantId
 WITH key, n, collect(a)[0] AS a
-RETURN key, elementId(n) AS element, n.id AS id, properties(n) AS props,
-  a.externalId AS account, a.id AS accountId,
+RETURN collect([key, elementId(n), n.id, properties(n), a.externalId, a.id,
   [(n)-[:REPORTS_TO]->(m:Stakeholder) WHERE coalesce(m.tenantId, '') = $tenantId
-   | {id: m.id, key: m.externalId}] AS managers""",
+   | m.externalId]]) AS found""",
     OPPORTUNITY: _by_key("Opportunity")
     + """OPTIONAL MATCH (a:Account)-[:HAS_OPPORTUNITY]->(n)
   WHERE coalesce(a.tenantId, '') = $tenantId
 WITH key, n, collect(a)[0] AS a
-RETURN key, elementId(n) AS element, n.id AS id, properties(n) AS props,
-  a.externalId AS account, a.id AS accountId, [] AS managers""",
+RETURN collect([key, elementId(n), n.id, properties(n), a.externalId, a.id, []]) AS found""",
 }
 _NEW_NODE = (
     "{tenantId: $tenantId, externalId: row.key, id: row.id, createdAt: $now,"
@@ -138,7 +137,7 @@ CREATE_MANAGERS = f"""UNWIND $rows AS row
 {_PERSON}{_MANAGER}CREATE (s)-[:REPORTS_TO]->(m)"""
 LOAD_SEATS = f"""UNWIND $rows AS row
 {_PERSON}{_DEAL}MATCH (s)-[r:SITS_ON]->(o)
-RETURN row.i AS i, elementId(r) AS element, properties(r) AS props"""
+RETURN collect([row.i, elementId(r), properties(r)]) AS found"""
 CREATE_SEATS = f"""UNWIND $rows AS row
 {_PERSON}{_DEAL}CREATE (s)-[r:SITS_ON]->(o)
 SET r += row.props"""
@@ -160,7 +159,7 @@ class _Node:
     props: dict[str, Any]
     account: str | None = None  # the account's externalId (stakeholders, opportunities)
     account_id: str | None = None
-    managers: list[dict[str, Any]] = field(default_factory=list)
+    managers: list[str | None] = field(default_factory=list)  # their externalIds
     created: bool = False
 
 
@@ -281,11 +280,13 @@ class _MergeRun:
             found = await self._run(
                 f"looking up {_PLURAL[label]}", RESOLVE[label], sorted(keys), "keys"
             )
-            for r in found:
-                self.nodes[label][r["key"]] = _Node(
-                    r["element"], r["id"], r["props"], r["account"], r["accountId"],
-                    r["managers"],
-                )
+            for batch in found:
+                for key, element, node_id, props, account, account_id, managers in batch[
+                    "found"
+                ]:
+                    self.nodes[label][key] = _Node(
+                        element, node_id, props, account, account_id, managers
+                    )
 
     async def _write_nodes(
         self, label: str, created: list[dict[str, Any]], updated: list[dict[str, Any]]
@@ -403,7 +404,7 @@ class _MergeRun:
             if person is None or person.account is None:
                 counts.skipped += 1  # the contact itself was skipped (reported)
                 continue
-            current = [m.get("key") for m in person.managers]
+            current = list(person.managers)
             if line.manager is None:
                 if not current:
                     counts.unchanged += 1
@@ -480,8 +481,9 @@ class _MergeRun:
                 stored_rows.append({"i": i, "source": person.element, "target": deal.element})
         stored: dict[int, dict[str, Any]] = {}
         if stored_rows:
-            for r in await self._run("looking up seats", LOAD_SEATS, stored_rows):
-                stored[r["i"]] = r
+            for batch in await self._run("looking up seats", LOAD_SEATS, stored_rows):
+                for i, element, props in batch["found"]:
+                    stored[i] = {"element": element, "props": props}
         created: list[dict[str, Any]] = []
         updated: list[dict[str, Any]] = []
         for i, (person, deal) in ends.items():
