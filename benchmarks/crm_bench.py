@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import csv
 import io
+import itertools
 import os
 import random
 import shutil
@@ -78,14 +79,17 @@ def _csv(header: list[str], rows: list[list[Any]], crlf: bool = True) -> str:
     return "\ufeff" + out.getvalue() if crlf else out.getvalue()
 
 
-def _sizes(rng: random.Random, total: int, accounts: int) -> list[int]:
-    """Contacts per account: heavy-tailed (a few enterprises, many small companies)."""
-    weights = [rng.paretovariate(1.3) for _ in range(accounts)]
-    scale = total / sum(weights)
-    sizes = [max(1, int(w * scale)) for w in weights]
-    sizes[0] += total - sum(sizes)  # the largest absorbs the rounding
-    if sizes[0] < 1:
-        raise SystemExit("too few contacts for that many accounts")
+def _sizes(rng: random.Random, total: int, buckets: int, minimum: int) -> list[int]:
+    """``total`` spread over ``buckets`` heavy-tailed (a few enterprises, many small
+    companies), each at least ``minimum``."""
+    if total < minimum * buckets:
+        raise SystemExit(f"{total} is too few for {buckets} accounts")
+    weights = [rng.paretovariate(1.3) for _ in range(buckets)]
+    scale = (total - minimum * buckets) / sum(weights)
+    sizes = [minimum + int(w * scale) for w in weights]
+    largest = sorted(range(buckets), key=lambda i: -weights[i])
+    for i in itertools.islice(itertools.cycle(largest), total - sum(sizes)):
+        sizes[i] += 1  # what the rounding left over goes to the largest
     return sizes
 
 
@@ -113,7 +117,7 @@ class _Ids:
 def generate_salesforce(contacts: int, opportunities: int, seed: int) -> dict[str, str]:
     rng = random.Random(seed)
     ids = _Ids(rng)
-    sizes = _sizes(rng, contacts, max(1, contacts // 20))
+    sizes = _sizes(rng, contacts, max(1, contacts // 20), 1)
     accounts: list[list[Any]] = []
     people: list[list[Any]] = []
     deals: list[list[Any]] = []
@@ -140,7 +144,7 @@ def generate_salesforce(contacts: int, opportunities: int, seed: int) -> dict[st
                 relations.append([ids.written(account), ids.written(me), "", "false",
                                   (TODAY - timedelta(days=rng.randrange(1, 400))).isoformat()])
         staff_of.append(staff)
-    per_account = _sizes(rng, opportunities, len(sizes))
+    per_account = _sizes(rng, opportunities, len(sizes), 0)
     for row, staff, count in zip(accounts, staff_of, per_account, strict=True):
         account = row[0]
         for _ in range(count):
@@ -171,7 +175,7 @@ def generate_salesforce(contacts: int, opportunities: int, seed: int) -> dict[st
 def generate_hubspot(contacts: int, opportunities: int, seed: int) -> dict[str, str]:
     rng = random.Random(seed)
     n_accounts = max(1, contacts // 20)
-    sizes = _sizes(rng, contacts, n_accounts)
+    sizes = _sizes(rng, contacts, n_accounts, 1)
     companies, people, deals = [], [], []
     next_id = iter(range(1_000_000, 10_000_000))
     staff_of: list[list[str]] = []
@@ -188,7 +192,7 @@ def generate_hubspot(contacts: int, opportunities: int, seed: int) -> dict[str, 
             staff.append(me)
         staff_of.append(staff)
     for (company, *_), staff, count in zip(
-        companies, staff_of, _sizes(rng, opportunities, n_accounts), strict=True
+        companies, staff_of, _sizes(rng, opportunities, n_accounts, 0), strict=True
     ):
         for _ in range(count):
             contacts_on = ";".join(rng.sample(staff, min(len(staff), rng.randrange(3, 7))))
