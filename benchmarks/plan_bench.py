@@ -41,7 +41,8 @@ from graph_api.domain.principal import Principal
 from graph_api.repositories.documents import import_document
 from graph_api.repositories.graph import nodes_by_keys
 from graph_api.repositories.keys import create_key
-from graph_api.repositories.subgraph import load_account_map, to_engine_subgraph
+from graph_api.coaching import to_engine_subgraph
+from graph_api.repositories.subgraph import load_account_map
 
 PASSWORD = "flagbearer-bench"
 QUERY = """

@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from graph_api.api.briefs import brief_routes
 from graph_api.api.explorer import explorer_routes
 from graph_api.api.ratelimit import rate_limiter_for
 from graph_api.api.schema import build_schema
@@ -142,6 +143,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
                 methods=["GET", "POST"],
             ),
             *explorer_routes(),
+            *brief_routes(settings, lambda: app.state.database),
         ]
     )
     app.add_middleware(
