@@ -151,15 +151,20 @@ def test_the_map_draws_every_node_and_edge_of_the_api(
     assert page.errors == []  # type: ignore[attr-defined]
 
     influence = next(e for e in graph["edges"] if e["kind"] == "INFLUENCES")
+    # The braces matter: emit() returns the Cytoscape collection, and an evaluate that returns
+    # it makes Playwright serialise the whole graph object in the page, which ran the
+    # renderer out of JavaScript heap ("Target crashed").
     page.evaluate(
-        "id => window.__explorer.cy.getElementById(id).emit('mouseover')", influence["id"]
+        "id => { window.__explorer.cy.getElementById(id).emit('mouseover'); }", influence["id"]
     )
     expect(page.locator("#tooltip")).to_be_visible()
     topics = influence["topics"] or []
     expect(page.locator("#tooltip")).to_contain_text(
         "Topics: " + (", ".join(t.lower() for t in topics) if topics else "all topics")
     )
-    page.evaluate("id => window.__explorer.cy.getElementById(id).emit('mouseout')", influence["id"])
+    page.evaluate(
+        "id => { window.__explorer.cy.getElementById(id).emit('mouseout'); }", influence["id"]
+    )
     screenshot(page, "explorer-map")
 
 
