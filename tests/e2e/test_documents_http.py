@@ -9,7 +9,6 @@ import pytest
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.asyncio(loop_scope="session")]
 
-TENANT = "documents-http"
 DOCUMENT: dict[str, Any] = {
     "playbook": {
         "concerns": [
@@ -83,8 +82,10 @@ mutation Import($doc: JSON!, $mode: ImportMode) {
 COUNT = "{ accounts(first: 100) { totalCount } }"
 
 
-async def test_editor_imports_and_exports_the_same_document(gql: Any, make_key: Any) -> None:
-    editor = await make_key(TENANT, "editor")
+async def test_editor_imports_and_exports_the_same_document(
+    gql: Any, make_key: Any, tenant: str
+) -> None:
+    editor = await make_key(tenant, "editor")
     first = (await gql(editor, IMPORT, {"doc": DOCUMENT}))["data"]["importDocument"]
     assert first["__typename"] == "ImportResult"
     assert first["changed"] is True
@@ -102,8 +103,10 @@ async def test_editor_imports_and_exports_the_same_document(gql: Any, make_key: 
     assert exported["accounts"][0]["influences"] == DOCUMENT["accounts"][0]["influences"]
 
 
-async def test_bad_document_lists_every_problem_and_writes_nothing(gql: Any, make_key: Any) -> None:
-    editor = await make_key(TENANT, "editor")
+async def test_bad_document_lists_every_problem_and_writes_nothing(
+    gql: Any, make_key: Any, tenant: str
+) -> None:
+    editor = await make_key(tenant, "editor")
     before = (await gql(editor, COUNT))["data"]["accounts"]["totalCount"]
     bad = copy.deepcopy(DOCUMENT)
     bad["accounts"][0]["externalId"] = "acct-new"
@@ -122,8 +125,8 @@ async def test_bad_document_lists_every_problem_and_writes_nothing(gql: Any, mak
     assert (await gql(editor, COUNT))["data"]["accounts"]["totalCount"] == before
 
 
-async def test_viewer_cannot_import(gql: Any, make_key: Any) -> None:
-    viewer = await make_key(TENANT, "viewer")
+async def test_viewer_cannot_import(gql: Any, make_key: Any, tenant: str) -> None:
+    viewer = await make_key(tenant, "viewer")
     other = copy.deepcopy(DOCUMENT)
     other["accounts"][0]["externalId"] = "acct-viewer"
     result = (await gql(viewer, IMPORT, {"doc": other}))["data"]["importDocument"]
@@ -132,11 +135,13 @@ async def test_viewer_cannot_import(gql: Any, make_key: Any) -> None:
     assert found["data"]["account"] is None
 
 
-async def test_export_of_another_tenants_account_is_not_found(gql: Any, make_key: Any) -> None:
-    editor = await make_key(TENANT, "editor")
+async def test_export_of_another_tenants_account_is_not_found(
+    gql: Any, make_key: Any, tenant: str
+) -> None:
+    editor = await make_key(tenant, "editor")
     await gql(editor, IMPORT, {"doc": DOCUMENT})
     account = (await gql(editor, '{ account(externalId: "acct-acme") { id } }'))["data"]
-    stranger = await make_key("documents-http-other", "admin")
+    stranger = await make_key(f"{tenant}-other", "admin")
     body = await gql(
         stranger,
         "query E($id: ID!) { exportDocument(accountId: $id) }",

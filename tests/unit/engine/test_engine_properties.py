@@ -53,8 +53,9 @@ ALTERNATIVES = {
     "rival": Alternative("rival", "Rival", AlternativeKind.COMPETITOR),
 }
 STRENGTHS = st.sampled_from([0.1, 0.2, 0.25, 0.3, 0.5, 0.6, 0.8, 0.9, 1.0]) | st.floats(0.01, 1)
+# How many examples comes from the test profile (tests/conftest.py): few in bin/test, many in
+# bin/test --thorough.
 FAST = settings(
-    max_examples=100,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow],
