@@ -45,6 +45,8 @@ DEFAULT_TEST_PORT = 7697
 # A local server per xdist worker costs a JVM (about 0.6 GB and a busy start): no more
 # workers than cores, and at most this many.
 MAX_AUTO_WORKERS = 4
+# Seconds a test server may take to start: a slow day on a shared machine is not a failure.
+START_TIMEOUT = 600.0
 
 # --- sizing: one setting for every generated run ------------------------------------------
 
@@ -149,7 +151,7 @@ def neo4j_settings() -> Iterator[Settings]:
         return
     port = bolt_port()
     server = LocalNeo4j(home_of(port), bolt_port=port, password=TEST_PASSWORD)
-    status = server.start()
+    status = server.start(timeout=START_TIMEOUT)
     yield Settings(NEO4J_URI=status.bolt_uri, NEO4J_PASSWORD=TEST_PASSWORD)
     if os.environ.get("FLAGBEARER_TEST_KEEP_NEO4J") != "1":
         server.stop()

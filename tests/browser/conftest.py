@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from graph_api.app import create_app
@@ -70,6 +70,11 @@ CHROMIUM_ARGS = [
 # extension loading) before exec'ing this binary; the tests start the binary directly.
 DEBIAN_CHROMIUM = Path("/usr/lib/chromium/chromium")
 LOG_TAIL_LINES = 200
+# Waits that only a broken page should exhaust, even on a loaded shared machine (Playwright's
+# defaults are 5 s for expect() and 30 s for actions); a passing test never waits them out.
+EXPECT_TIMEOUT_MS = 30_000
+ACTION_TIMEOUT_MS = 90_000
+SERVER_START_TIMEOUT = 300.0
 
 
 def chromium_executable() -> str:
@@ -261,7 +266,7 @@ def server(
         daemon=True,
     )
     thread.start()
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
     while not instance.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             listener.close()
@@ -281,7 +286,7 @@ Api = Callable[..., dict[str, Any]]
 @pytest.fixture(scope="module")
 def api(server: str) -> Iterator[Api]:
     """``api(key, query, variables)``: the GraphQL answer's ``data`` (errors fail the test)."""
-    with httpx.Client(base_url=server, timeout=30, follow_redirects=True) as client:
+    with httpx.Client(base_url=server, timeout=120, follow_redirects=True) as client:
 
         def call(key: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
             response = client.post(
@@ -347,6 +352,8 @@ def page(browser: Browser, page_evidence: PageEvidence) -> Iterator[Page]:
     console, errors and crash, and Chromium's log, go into the report if the test fails."""
     evidence = page_evidence
     context = browser.new_context(viewport={"width": 1440, "height": 900})
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     tab = context.new_page()
 
     def on_console(message: ConsoleMessage) -> None:
