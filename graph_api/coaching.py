@@ -24,6 +24,7 @@ from graph_api.db.driver import Database
 from graph_api.domain.enums import ConcernCategory, DecisionRule
 from graph_api.domain.kinds import Argument, Opportunity, Stakeholder
 from graph_api.engine.committee import read_committee
+from graph_api.engine.departures import departed
 from graph_api.engine.plan import PlayKey
 from graph_api.errors import NotFound
 from graph_api.observability.timing import timed_engine
@@ -240,13 +241,18 @@ async def influence_paths(
     first: int,
     opportunity_id: str | None = None,
 ) -> Paths:
-    """The best simple influence paths between two stakeholders of one account."""
+    """The best simple influence paths between two stakeholders of one account; people who
+    have left (``leftAt`` on or before today) are not on any path."""
     account_map = await load_account_map(
         database, tenant_id, stakeholder_id=from_id, opportunity_id=opportunity_id
     )
     subgraph = to_engine_subgraph(account_map)
     if to_id not in subgraph.people:
         raise NotFound("Stakeholder", to_id)
+    # people who have left relay nothing any more (the ends asked about are kept)
+    gone = departed(subgraph, today()).keys() - {from_id, to_id}
+    if gone:
+        subgraph = engine.without_people(subgraph, gone)
     with timed_engine("influence_paths"):
         search = functools.partial(engine.influence_paths, budget=budget_of(settings))
         found = await off_loop(search, subgraph, from_id, to_id, max_hops, first)

@@ -9,10 +9,11 @@ value one path accepts the other accepts, and a record written either way is sto
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from graph_api.domain.kinds import Kind, NodeKind, Today
-from graph_api.domain.values import EXTERNAL_ID, TEXT
+from graph_api.domain.values import EXTERNAL_ID, TEXT, stored
 from graph_api.errors import ProblemCollector
 
 EXTERNAL_ID_FIELD = "externalId"
@@ -84,7 +85,8 @@ def stored_form(kind: Kind, given: Mapping[str, Any]) -> dict[str, Any]:
     """``given`` as it is stored: a value that says no more than its declared default (an
     UNKNOWN stance, a 1.0 vote weight, no topics) is stored as no value, so a record reads
     the same however it was written and an export that leaves defaults out re-imports to the
-    same store. Unique lists are stored sorted."""
+    same store. Unique lists are stored sorted, date-times in UTC with microseconds (so
+    stored times sort as text however they were written)."""
     stored: dict[str, Any] = {}
     props = kind.by_name
     for name, value in given.items():
@@ -93,9 +95,19 @@ def stored_form(kind: Kind, given: Mapping[str, Any]) -> dict[str, Any]:
             stored[name] = None
         elif p is not None and p.value.unique_items and isinstance(value, list):
             stored[name] = sorted(value)
+        elif p is not None and p.value.scalar == "DateTime" and isinstance(value, str):
+            stored[name] = _utc(value)
         else:
             stored[name] = value
     return stored
+
+
+def _utc(value: str) -> str:
+    """An ISO 8601 date-time as stored; a value that does not parse is left to the validator."""
+    try:
+        return str(stored(datetime.fromisoformat(value)))
+    except ValueError:
+        return value
 
 
 def written_values(

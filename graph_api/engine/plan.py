@@ -120,8 +120,8 @@ PlayKey = tuple[str, str, str]
 def exclusions(
     graph: Subgraph, plan: Sequence[Play], listed: Iterable[Play], capacity: int
 ) -> dict[PlayKey, Exclusion]:
-    """For each listed play the plan leaves out, why: the (approver, argument) pair is already
-    played by another champion, the champion's capacity is used up, or (otherwise) the play
+    """For each listed play the plan leaves out, why: the champion's capacity is used up, the
+    (approver, argument) pair is already played by another champion, or (otherwise) the play
     would add less than :data:`MIN_GAIN` once the plan's plays are applied — which is where the
     greedy stopped."""
     load: dict[str, int] = {}
@@ -143,17 +143,17 @@ def exclusions(
             continue
         argument = graph.arguments[play.argument_id].title
         other = pairs.get((play.approver_id, play.argument_id))
-        if other is not None:
+        if load.get(play.champion_id, 0) >= capacity:  # checked first: the cause of a pair
+            found[key] = Exclusion(  # taken by another champion is often this capacity
+                PlayExclusionReason.CHAMPION_CAPACITY,
+                f"{name(play.champion_id)} already carries {capacity} plays in the plan, the "
+                "most one champion is given; coach this one once those have landed.",
+            )
+        elif other is not None:
             found[key] = Exclusion(
                 PlayExclusionReason.ARGUMENT_ALREADY_PLANNED,
                 f"The plan already brings '{argument}' to {name(play.approver_id)} through "
                 f"{name(other)}; one champion per argument and approver is enough.",
-            )
-        elif load.get(play.champion_id, 0) >= capacity:
-            found[key] = Exclusion(
-                PlayExclusionReason.CHAMPION_CAPACITY,
-                f"{name(play.champion_id)} already carries {capacity} plays in the plan, the "
-                "most one champion is given; coach this one once those have landed.",
             )
         else:
             found[key] = Exclusion(

@@ -64,6 +64,17 @@ async def _risk(gql: Any, key: str, opportunity: str, **options: Any) -> dict[st
     return plan
 
 
+async def _paths(gql: Any, key: str, source: str, target: str) -> list[list[str]]:
+    body = await gql(
+        key,
+        "query($a: ID!, $b: ID!) { influencePaths(fromId: $a, toId: $b, maxHops: 4) {"
+        " path { externalId } } }",
+        {"a": source, "b": target},
+    )
+    assert "errors" not in body, body
+    return [[s["externalId"] for s in p["path"]] for p in body["data"]["influencePaths"]]
+
+
 def _by_approver(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {a["approver"]["externalId"]: a for a in plan["approvers"]}
 
@@ -117,6 +128,12 @@ async def test_what_if_without_the_champion_and_a_real_departure(
     )
     assert what_if["winProbabilityWithPlan"] == pytest.approx(expected)
 
+    kwame = await _id(gql, key, "stakeholder", "p-corvane-kwame")
+    marcus = await _id(gql, key, "stakeholder", "p-corvane-marcus")
+    paths = await _paths(gql, key, kwame, marcus)
+    assert paths
+    assert all("p-corvane-priya" in path for path in paths), paths
+
     # she really leaves: the plan drops her reach at once and says so
     today = dt.datetime.now(dt.UTC).date().isoformat()
     left = await gql(
@@ -130,6 +147,7 @@ async def test_what_if_without_the_champion_and_a_real_departure(
     assert [p["externalId"] for p in after["without"]] == ["p-corvane-priya"]
     assert after["plan"] == []
     assert any("left on" in w and "Priya" in w for w in after["warnings"]), after["warnings"]
+    assert await _paths(gql, key, kwame, marcus) == []  # she relays nothing any more
     back = await gql(
         key,
         "mutation($id: ID!) { updateStakeholder(id: $id, input: {leftAt: null}) { __typename } }",

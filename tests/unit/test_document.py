@@ -21,6 +21,7 @@ from graph_api.domain.document import (
 )
 from graph_api.domain.enums import ImportMode
 from graph_api.domain.ids import kind_of_id, new_id
+from graph_api.domain.validation import stored_form
 from graph_api.domain.values import NAME_MAX
 from graph_api.errors import InvalidInput
 
@@ -519,3 +520,11 @@ def test_ids_name_their_kind() -> None:
     assert kind_of_id("nonsense") is None
     assert kind_of_id("stk_") is None
     assert kind_of_id("xyz_123") is None
+
+
+def test_date_times_are_stored_in_utc_however_they_are_written() -> None:
+    seat = kinds.RELATIONSHIPS_BY_TYPE["SITS_ON"]
+    offset = stored_form(seat, {"stanceUpdatedAt": "2026-03-01T10:00:00+01:00"})
+    utc = stored_form(seat, {"stanceUpdatedAt": "2026-03-01T09:00:00Z"})
+    assert offset == utc == {"stanceUpdatedAt": "2026-03-01T09:00:00.000000+00:00"}
+    assert stored_form(seat, {"stanceUpdatedAt": "not a time"}) == {"stanceUpdatedAt": "not a time"}
