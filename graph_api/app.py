@@ -103,6 +103,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             if listener is not None:
                 listener.close()
             await rate_limiter.aclose()
+            await graphql_endpoint.aclose()
             flush_traces()
             if owned:
                 await db.close()
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         graphql_ide=None if settings.production else "graphiql",
         allow_queries_via_get=True,
     )
+    graphql_endpoint = AuthenticatedGraphQL(view, lambda: app.state.database, settings)
     app = Starlette(lifespan=lifespan)
     if database is not None:  # usable at once, e.g. by tests that do not run the lifespan
         app.state.database = database
@@ -136,11 +138,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint(settings)),
-            Route(
-                "/graphql",
-                AuthenticatedGraphQL(view, lambda: app.state.database, settings),
-                methods=["GET", "POST"],
-            ),
+            Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
             *explorer_routes(),
         ]
     )

@@ -368,6 +368,7 @@ class GraphQLView(GraphQL[Context, None]):
             principal=state.principal,
             settings=self.settings,
             request_id=state.request_id,
+            api_keys=getattr(state, "api_keys", None),
         )
 
     async def process_result(
@@ -492,7 +493,12 @@ class AuthenticatedGraphQL:
             await too_large(scope, receive, send)
             return
         state["database"] = database
+        state["api_keys"] = self.authenticator.keys
         await self.view(scope, replay(body, receive), send)
+
+    async def aclose(self) -> None:
+        """At shutdown: write the last uses of keys still pending."""
+        await self.authenticator.keys.aclose()
 
     def _is_ide_page(self, request: Request) -> bool:
         """GraphiQL's page itself holds no data; its requests carry the key like any other."""

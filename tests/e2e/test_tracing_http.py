@@ -64,6 +64,7 @@ async def test_a_plan_request_is_one_trace_with_cypher_and_engine_spans(
     opportunity = found.json()["data"]["opportunity"]["id"]
     exporter.clear()
 
+    fresh = await make_key(TENANT, "viewer")  # its first use: checked against Neo4j
     response = await client.post(
         "/graphql",
         json={
@@ -71,7 +72,10 @@ async def test_a_plan_request_is_one_trace_with_cypher_and_engine_spans(
             " winProbability plan { value } } }",
             "variables": {"id": opportunity},
         },
-        headers={**headers, "traceparent": f"00-{TRACE_ID}-{CALLER_SPAN_ID}-01"},
+        headers={
+            "Authorization": f"Bearer {fresh}",
+            "traceparent": f"00-{TRACE_ID}-{CALLER_SPAN_ID}-01",
+        },
     )
     assert response.status_code == 200, response.text
     spans = list(exporter.get_finished_spans())
@@ -106,3 +110,26 @@ async def test_a_plan_request_is_one_trace_with_cypher_and_engine_spans(
     # authentication happens before GraphQL: its round trip hangs off the request's span
     assert any(s.name == "neo4j read authenticate_key" for s in children(spans, server))
 
+
+
+async def test_a_compiled_read_is_traced_like_any_operation(
+    seeded: None, client: httpx.AsyncClient, make_key: Any, exporter: InMemorySpanExporter
+) -> None:
+    key = await make_key(TENANT, "viewer")
+    request = {
+        "query": "query Lines($e: String!) { opportunity(externalId: $e) { name } }",
+        "variables": {"e": "opp-tessaro-lines"},
+    }
+    headers = {"Authorization": f"Bearer {key}"}
+    first = await client.post("/graphql", json=request, headers=headers)  # checked, then kept
+    exporter.clear()
+    again = await client.post("/graphql", json=request, headers=headers)
+    assert again.json() == first.json()
+    spans = list(exporter.get_finished_spans())
+    [server] = [s for s in spans if s.kind is SpanKind.SERVER]
+    [operation] = [s for s in children(spans, server) if s.name.startswith("query")]
+    assert operation.name == "query Lines"
+    assert operation.attributes is not None
+    assert operation.attributes["flagbearer.tenant"] == TENANT
+    below = [s.name for s in children(spans, operation)]
+    assert below == ["neo4j read compiled_read"], below
