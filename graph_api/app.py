@@ -15,9 +15,11 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from graph_api.api.compiled.compiler import ReadCompiler
+from graph_api.api.compiled.lane import CompiledReads
 from graph_api.api.explorer import explorer_routes
 from graph_api.api.ratelimit import rate_limiter_for
-from graph_api.api.schema import build_schema
+from graph_api.api.schema import Schema, build_schema
 from graph_api.api.view import (
     GRAPHQL_RESPONSE_MEDIA_TYPE,
     JSON_MEDIA_TYPE,
@@ -114,7 +116,16 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         graphql_ide=None if settings.production else "graphiql",
         allow_queries_via_get=True,
     )
-    graphql_endpoint = AuthenticatedGraphQL(view, lambda: app.state.database, settings)
+    schema = view.schema
+    assert isinstance(schema, Schema)
+    assert schema.documents is not None  # a schema built with settings checks documents
+    compiled = CompiledReads(
+        schema.documents,
+        ReadCompiler(schema._schema, settings.max_page_size),
+        rate_limiter,
+        settings,
+    )
+    graphql_endpoint = AuthenticatedGraphQL(view, lambda: app.state.database, settings, compiled)
     app = Starlette(lifespan=lifespan)
     if database is not None:  # usable at once, e.g. by tests that do not run the lifespan
         app.state.database = database

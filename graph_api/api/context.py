@@ -24,6 +24,9 @@ class Context:
     settings: Settings
     request_id: str
     api_keys: ApiKeys | None = None
+    charged: bool = False
+    """The request's cost was charged already (by the compiled read path, before it handed
+    the request on): the limits check it again but do not charge it twice."""
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

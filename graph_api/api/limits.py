@@ -612,7 +612,7 @@ class SecurityLimits(SchemaExtension):
 
     async def charge(self, cost: int) -> None:
         context = self.execution_context.context
-        if isinstance(context, Context):
+        if isinstance(context, Context) and not context.charged:
             await self.limiter.spend(context.principal.actor, cost)
 
     async def refuse(self, refusal: LimitExceeded) -> NoReturn:

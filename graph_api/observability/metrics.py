@@ -58,6 +58,12 @@ GRAPHQL_DURATION = Histogram(
     buckets=REQUEST_BUCKETS,
     registry=REGISTRY,
 )
+COMPILED_READS = Counter(
+    "flagbearer_compiled_reads",
+    "Queries the compiled read path answered (answered) or handed to the executor (executor).",
+    ["outcome"],
+    registry=REGISTRY,
+)
 HTTP_REQUESTS = Counter(
     "flagbearer_http_requests",
     "HTTP requests by route (/graphql, /healthz, /readyz, /metrics, /explorer, other) and status.",
