@@ -32,6 +32,7 @@ from generate import generate_account_document
 
 from graph_api import engine
 from graph_api.app import create_app
+from graph_api.coaching import to_engine_subgraph
 from graph_api.config import PROJECT_ROOT, Settings
 from graph_api.db.driver import open_database, wait_until_ready
 from graph_api.db.local_server import LocalNeo4j
@@ -41,7 +42,7 @@ from graph_api.domain.principal import Principal
 from graph_api.repositories.documents import import_document
 from graph_api.repositories.graph import nodes_by_keys
 from graph_api.repositories.keys import create_key
-from graph_api.repositories.subgraph import load_account_map, to_engine_subgraph
+from graph_api.repositories.subgraph import load_account_map
 
 PASSWORD = "flagbearer-bench"
 QUERY = """

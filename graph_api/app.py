@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from graph_api.api.briefs import brief_routes
 from graph_api.api.compiled.compiler import ReadCompiler
 from graph_api.api.compiled.lane import CompiledReads
 from graph_api.api.explorer import explorer_routes
@@ -151,6 +152,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             Route("/metrics", metrics_endpoint(settings)),
             Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
             *explorer_routes(),
+            *brief_routes(settings, lambda: app.state.database, graphql_endpoint.authenticator),
         ]
     )
     app.add_middleware(

@@ -6,6 +6,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
 from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -310,11 +311,26 @@ def neo4j_status(bolt_port: Annotated[int | None, typer.Option()] = None) -> Non
         raise typer.Exit(3)
 
 
+class PlanFormatOption(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    salesforce_tasks = "salesforce-tasks"
+    hubspot_tasks = "hubspot-tasks"
+
+
 @app.command()
 def plan(
     tenant: Annotated[str, typer.Option(help="Tenant the opportunity belongs to.")],
     opportunity: Annotated[str, typer.Option(help="The opportunity's externalId.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    output_format: Annotated[
+        PlanFormatOption,
+        typer.Option("--format", case_sensitive=False,
+                     help="text, json, csv (one row per play), markdown, or a task import"
+                     " file for Salesforce or HubSpot (one task per play)."),
+    ] = PlanFormatOption.text,
     max_hops: Annotated[
         int | None, typer.Option(help="Longest influence path, 1-6 (default: tenant's, 3).")
     ] = None,
@@ -327,18 +343,18 @@ def plan(
     ] = None,
 ) -> None:
     """Print the coaching plan of one opportunity: approvers and their criticality, plays,
-    threats, the champion test, the plan, what losing someone costs, and warnings."""
+    threats, the champion test, the plan, what losing someone costs, and warnings — or the
+    plays as rows (csv, markdown) or as CRM task imports."""
     from graph_api import coaching  # noqa: PLC0415
-    from graph_api.plan_report import PlanReport  # noqa: PLC0415
+    from graph_api.crm.out import PlanFormat, render_plan  # noqa: PLC0415
+    from graph_api.plan_report import load_plan_report  # noqa: PLC0415
     from graph_api.repositories.graph import nodes_by_keys  # noqa: PLC0415
 
     settings = load_settings()
     principal = cli_principal(tenant)
+    chosen = PlanFormat.JSON if as_json else PlanFormat[output_format.name.upper()]
 
-    async def work(database: Database) -> PlanReport:
-        opportunity_id = await coaching.opportunity_id_of(
-            database, principal.tenant_id, opportunity
-        )
+    async def work(database: Database) -> Any:
         gone = await nodes_by_keys(
             database, principal.tenant_id, "Stakeholder", without or [], "externalId"
         )
@@ -350,16 +366,151 @@ def plan(
             capacity_per_champion=capacity,
             without=frozenset(p.id for p in gone.values()),
         )
-        plan = await coaching.coaching_plan(
-            database, settings, principal.tenant_id, opportunity_id, asked
+        return await load_plan_report(
+            database, settings, principal.tenant_id, opportunity_external_id=opportunity,
+            asked=asked,
         )
-        return PlanReport(plan)
 
     ensure_neo4j(settings)
     report = run_with_database(settings, work)
-    typer.echo(
-        json.dumps(report.as_data(), indent=2, ensure_ascii=False) if as_json else report.as_text()
+    typer.echo(render_plan(report, chosen, today()).content, nl=False)
+
+
+@app.command()
+def brief(
+    tenant: Annotated[str, typer.Option(help="Tenant the opportunity belongs to.")],
+    opportunity: Annotated[str, typer.Option(help="The opportunity's externalId.")],
+    champion: Annotated[str, typer.Option(help="The champion's externalId.")],
+    as_html: Annotated[bool, typer.Option("--html", help="A printable HTML page.")] = False,
+) -> None:
+    """Print a champion's brief: whom to reach, through whom, with which argument."""
+    from graph_api.crm.out import brief_html, brief_markdown, champion_brief  # noqa: PLC0415
+    from graph_api.plan_report import load_plan_report  # noqa: PLC0415
+
+    settings = load_settings()
+    principal = cli_principal(tenant)
+    ensure_neo4j(settings)
+    report = run_with_database(
+        settings,
+        lambda db: load_plan_report(
+            db, settings, principal.tenant_id, opportunity_external_id=opportunity
+        ),
     )
+    person = next((p for p in report.account_map.people if p.external_id == champion), None)
+    if person is None:
+        fail(f"Stakeholder '{champion}' was not found on this opportunity's account")
+        return
+    found = champion_brief(report, person.id)
+    typer.echo(brief_html(found) if as_html else brief_markdown(found), nl=False)
+
+
+class CrmSourceOption(StrEnum):
+    salesforce = "salesforce"
+    hubspot = "hubspot"
+
+
+@app.command("import-crm")
+def import_crm(
+    source: Annotated[CrmSourceOption, typer.Argument(case_sensitive=False)],
+    directory: Annotated[
+        Path, typer.Argument(exists=True, file_okay=False, readable=True,
+                             help="The folder holding the export's CSV files.")
+    ],
+    tenant: Annotated[str, typer.Option(help="Tenant to import into.")],
+    mapping: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, readable=True,
+                     help="A mapping file (JSON or YAML) for custom roles and stages."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report what would change; write nothing.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Merge a Salesforce or HubSpot CSV export into the map, atomically (DESIGN section 7).
+
+    Prints the counts per kind, the review list and every row that did not land."""
+    from graph_api.crm import EXPORT_FILES, read_export  # noqa: PLC0415
+    from graph_api.crm.csvfile import decode  # noqa: PLC0415
+    from graph_api.crm.mapping import parse_mapping_text  # noqa: PLC0415
+    from graph_api.crm.records import CrmSource  # noqa: PLC0415
+    from graph_api.crm.summary import report_data, report_text  # noqa: PLC0415
+    from graph_api.repositories.crm import merge_batch  # noqa: PLC0415
+
+    settings = load_settings()
+    crm = CrmSource[source.name.upper()]
+    expected = {name.lower() for name in EXPORT_FILES[crm]}
+    present = sorted(p for p in directory.iterdir() if p.is_file())
+    chosen = [p for p in present if p.name.lower() in expected]
+    if not chosen:
+        fail(f"no {crm.label} export in {directory} (expected {', '.join(EXPORT_FILES[crm])})")
+    ignored = [p.name for p in present if p not in chosen and p.suffix.lower() == ".csv"]
+    if ignored:
+        typer.echo(f"ignored (not part of a {crm.label} export): {', '.join(ignored)}", err=True)
+    progress = _Progress()
+    try:
+        files = {p.name: decode(p.name, p.read_bytes()) for p in chosen}
+        given = None
+        if mapping is not None:
+            given = parse_mapping_text(mapping.name, mapping.read_text("utf-8"))
+        progress.note(f"reading {', '.join(files)}")
+        batch = read_export(crm, files, given, today())
+    except InvalidInput as error:
+        for problem in error.problems:
+            typer.secho(f"  {problem.path}: {problem.message}", fg=typer.colors.RED, err=True)
+        fail(f"{len(error.problems)} problem(s); nothing was written")
+        return
+    ensure_neo4j(settings)
+    with progress:
+        report = run_with_database(
+            settings,
+            lambda db: merge_batch(
+                db, cli_principal(tenant), batch, dry_run=dry_run, today=today(),
+                progress=progress.step,
+            ),
+        )
+    typer.echo(
+        json.dumps(report_data(report), indent=2, ensure_ascii=False) if as_json
+        else report_text(report, tenant)
+    )
+
+
+class _Progress:
+    """A rich progress bar per step on a terminal; plain lines on stderr when piped."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.tasks: dict[str, Any] = {}
+        self.terminal = sys.stderr.isatty()
+
+    def __enter__(self) -> _Progress:
+        if self.terminal:
+            from rich.console import Console  # noqa: PLC0415
+            from rich.progress import Progress  # noqa: PLC0415
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def note(self, message: str) -> None:
+        typer.echo(message, err=True)
+
+    def step(self, name: str, done: int, total: int) -> None:
+        if self.bar is None:
+            typer.echo(f"{name}: {done}/{total}", err=True)
+            return
+        if name not in self.tasks:
+            self.tasks[name] = self.bar.add_task(name, total=total)
+        self.bar.update(self.tasks[name], completed=done)
+
+
+def today() -> date:
+    """The calendar day (UTC) that dates departures and tasks."""
+    return datetime.now(UTC).date()
 
 
 def _plain(value: Any) -> Any:

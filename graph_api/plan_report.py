@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph_api import engine
+from graph_api import coaching, engine
 from graph_api.coaching import Plan
+from graph_api.config import Settings
+from graph_api.db.driver import Database
 
 
 class PlanReport:
@@ -176,3 +178,26 @@ class PlanReport:
         if r.warnings:
             lines += ["", "WARNINGS", *(f"  - {w}" for w in r.warnings)]
         return "\n".join(lines)
+
+
+async def load_plan_report(
+    database: Database,
+    settings: Settings,
+    tenant_id: str,
+    *,
+    opportunity_id: str | None = None,
+    opportunity_external_id: str | None = None,
+    asked: coaching.Asked = coaching.Asked(),  # noqa: B008 (frozen: a safe default)
+) -> PlanReport:
+    """One opportunity's plan (by id or externalId), through the coaching service.
+
+    Raises:
+        NotFound: no such opportunity in the tenant.
+        InvalidInput: an option outside its range.
+    """
+    if opportunity_id is None:
+        opportunity_id = await coaching.opportunity_id_of(
+            database, tenant_id, str(opportunity_external_id)
+        )
+    plan = await coaching.coaching_plan(database, settings, tenant_id, opportunity_id, asked)
+    return PlanReport(plan)

@@ -14,6 +14,7 @@ from strawberry.types import ExecutionContext
 from graph_api.api.admin.mutations import AdminMutation
 from graph_api.api.admin.queries import AdminQuery
 from graph_api.api.coaching.queries import CoachingQuery
+from graph_api.api.crm import CrmMutation, CrmQuery
 from graph_api.api.documents.mutations import DocumentMutation
 from graph_api.api.documents.queries import DocumentQuery
 from graph_api.api.limits import DocumentChecks, security_extensions
@@ -28,12 +29,12 @@ from graph_api.observability.graphql import OperationTelemetry
 
 
 @strawberry.type
-class Query(MapQuery, CoachingQuery, DocumentQuery, AdminQuery):
+class Query(MapQuery, CoachingQuery, DocumentQuery, AdminQuery, CrmQuery):
     pass
 
 
 @strawberry.type
-class Mutation(MapMutation, VerifyMutation, DocumentMutation, AdminMutation):  # type: ignore[misc]
+class Mutation(MapMutation, VerifyMutation, DocumentMutation, AdminMutation, CrmMutation):  # type: ignore[misc]
     pass
 
 

@@ -50,7 +50,7 @@ PASSWORD_ENV = "FLAGBEARER_NEO4J_PASSWORD"  # noqa: S105 - a variable's name, no
 # (the ``server.jvm.additional`` lines of its conf/neo4j.conf).
 JVM_FLAGS = (
     "-Xms256m",
-    "-Xmx1g",
+    "-Xmx2g",  # room for one transaction of up to 1 GiB (a large CRM import)
     "-XX:+UseG1GC",
     "-XX:+ExitOnOutOfMemoryError",
     "-XX:+UnlockExperimentalVMOptions",

@@ -218,5 +218,11 @@ class RequestTelemetry:
         ):
             if value is not None:
                 fields[name] = value
-        level = logging.ERROR if status >= 500 else logging.INFO
+        # a refusal by a limit is worth an operator's eye: the one line per request says so
+        if status >= 500:
+            level = logging.ERROR
+        elif record.limit is not None:
+            level = logging.WARNING
+        else:
+            level = logging.INFO
         access_log.log(level, "request", extra={"fields": fields})

@@ -840,7 +840,7 @@ class _ImportRun:
                     action="CREATE" if before is None else "UPDATE",
                     account_id=self.account_ids.get(row["account"]),
                     field=field_name,
-                    old_value=shown((before or {}).get(field_name)),
+                    old_value=None if before is None else shown(before.get(field_name)),
                     new_value=shown(props[field_name]),
                     evidence=props.get(evidence),
                 )

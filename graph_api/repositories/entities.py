@@ -58,7 +58,8 @@ from graph_api.repositories.audit import (
 
 INPUT = "input"  # where a mutation's values sit, for problem paths (``input.strength``)
 LOCK = "_lock"
-"""Removing this never-set property takes a record's write lock and changes nothing."""
+"""Setting this property takes a record's write lock; removing it before the transaction
+commits leaves nothing behind (no write of its own is ever visible)."""
 
 N = TypeVar("N", bound=Node)
 E = TypeVar("E", bound=Relationship)
@@ -115,15 +116,16 @@ def _children(kind: NodeKind) -> str:
 
 
 LOCK_NODE = {
-    label: _match_node(label) + f"REMOVE n.{LOCK} RETURN n.id AS id" for label in NODE_KINDS
+    label: _match_node(label) + f"SET n.{LOCK} = true RETURN n.id AS id" for label in NODE_KINDS
 }
+UNLOCK_NODE = {label: _match_node(label) + f"REMOVE n.{LOCK}" for label in NODE_KINDS}
 NODE_STATE = {
     label: _match_node(label) + f"RETURN properties(n) AS n, {_account_of('n', label)} AS accountId"
     for label in NODE_KINDS
 }
 CREATE_NODE = {label: _create_node(kind) for label, kind in NODE_KINDS.items()}
 UPDATE_NODE = {
-    label: _match_node(label) + "SET n += $changes RETURN properties(n) AS n"
+    label: _match_node(label) + f"SET n += $changes REMOVE n.{LOCK} RETURN properties(n) AS n"
     for label in NODE_KINDS
 }
 EXTERNAL_ID_OWNER = {
@@ -149,7 +151,8 @@ def _lock_ends(kind: RelationshipKind) -> str:
     return (
         f"OPTIONAL MATCH (a:{kind.source} {{id: $source}}) WHERE a.tenantId = $tenantId "
         f"OPTIONAL MATCH (b:{kind.target} {{id: $target}}) WHERE b.tenantId = $tenantId "
-        f"REMOVE a.{LOCK}, b.{LOCK} RETURN a.id AS source, b.id AS target"
+        f"FOREACH (x IN [n IN [a, b] WHERE n IS NOT NULL] | SET x.{LOCK} = true) "
+        "RETURN a.id AS source, b.id AS target"
     )
 
 
@@ -185,6 +188,14 @@ def _create_relationship(kind: RelationshipKind) -> str:
 
 _KINDS = RELATIONSHIP_KINDS.values()
 LOCK_ENDS = {k.name: _lock_ends(k) for k in _KINDS}
+UNLOCK_ENDS = {
+    k.name: (
+        f"OPTIONAL MATCH (a:{k.source} {{id: $source}}) WHERE a.tenantId = $tenantId "
+        f"OPTIONAL MATCH (b:{k.target} {{id: $target}}) WHERE b.tenantId = $tenantId "
+        f"FOREACH (x IN [n IN [a, b] WHERE n IS NOT NULL] | REMOVE x.{LOCK})"
+    )
+    for k in _KINDS
+}
 RELATIONSHIP_STATE = {k.name: _relationship_state(k) for k in _KINDS}
 CREATE_RELATIONSHIP = {k.name: _create_relationship(k) for k in _KINDS}
 UPDATE_RELATIONSHIP = {
@@ -257,6 +268,9 @@ def _changes(
         p = kind.by_name.get(name)
         return p.default_value("") if value is None and p is not None else value
 
+    def before(name: str) -> Any:  # nothing was there before a creation
+        return shown(name, old.get(name)) if action == "UPDATE" else old.get(name)
+
     return [
         ChangeRecord(
             kind.name,
@@ -264,7 +278,7 @@ def _changes(
             action,
             account_id,
             name,
-            shown(name, old.get(name)),
+            before(name),
             shown(name, value),
             evidence.get(name),
         )
@@ -416,6 +430,7 @@ async def update_node(
         now = now_iso()
         changed = written_values(kind, old, values, now=now, today=_today(now))
         if not changed:
+            await tx.run(UNLOCK_NODE[kind.label], id=node_id, tenantId=principal.tenant_id)
             return record.from_stored(old)
         problems = ProblemCollector()
         check_rules(kind, {**old, **changed}, INPUT, problems)
@@ -509,6 +524,16 @@ async def delete_node(
 # --- relationships --------------------------------------------------------------------
 
 
+async def _unlock_ends(
+    tx: AsyncManagedTransaction,
+    principal: Principal,
+    kind: RelationshipKind,
+    source: str,
+    target: str,
+) -> None:
+    await tx.run(UNLOCK_ENDS[kind.name], source=source, target=target, tenantId=principal.tenant_id)
+
+
 async def _lock_relationship(
     tx: AsyncManagedTransaction,
     principal: Principal,
@@ -591,6 +616,7 @@ async def create_relationship(
             _changes(kind, key, "CREATE", account_id, {}, given, _evidence(kind, given)),
             reason,
         )
+        await _unlock_ends(tx, principal, kind, source, target)
         return record.from_stored(created["props"], source_id=source, target_id=target)
 
     return await database.write(work)
@@ -624,6 +650,7 @@ async def update_relationship(
         now = now_iso()
         changed = written_values(kind, old, values, now=now, today=_today(now))
         if not changed:
+            await _unlock_ends(tx, principal, kind, source, target)
             return record.from_stored(old, source_id=source, target_id=target)
         stamp = {"updatedAt": next_version(now, old.get("updatedAt")), "updatedBy": principal.actor}
         updated = await _single(
@@ -645,6 +672,7 @@ async def update_relationship(
             _evidence(kind, values),
         )
         await _audit(tx, principal, changes, reason)
+        await _unlock_ends(tx, principal, kind, source, target)
         return record.from_stored(updated["props"], source_id=source, target_id=target)
 
     return await database.write(work)
@@ -679,6 +707,7 @@ async def delete_relationship(
         )
         changes = [ChangeRecord(kind.name, key, "DELETE", state["sourceAccount"])]
         await _audit(tx, principal, changes, reason)
+        await _unlock_ends(tx, principal, kind, source, target)
         return record.from_stored(state["props"], source_id=source, target_id=target)
 
     return await database.write(work)

@@ -32,12 +32,13 @@ RETURN properties(s) AS settings
 """
 LOCK_SETTINGS = """
 MERGE (s:TenantSettings {tenantId: $tenantId})
-REMOVE s._lock
+SET s._lock = true
 RETURN properties(s) AS settings
 """
 SET_SETTINGS = """
 MATCH (s:TenantSettings {tenantId: $tenantId})
 SET s += $values, s.updatedAt = $now, s.updatedBy = $actor
+REMOVE s._lock
 """
 
 

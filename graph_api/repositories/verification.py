@@ -29,9 +29,10 @@ def _edges(kind: RelationshipKind) -> str:
 UNWIND $keys AS key
 MATCH (a:{kind.source} {{id: key.source}})-[r:{kind.type}]->(b:{kind.target} {{id: key.target}})
 WHERE a.tenantId = $tenantId AND b.tenantId = $tenantId
-REMOVE r._lock
+SET r._lock = true
 WITH key, r, a, r.verifiedAt AS before
 SET r.verifiedAt = $on, r.updatedAt = $now, r.updatedBy = $actor
+REMOVE r._lock
 WITH key, before, a AS x
 RETURN key.i AS i, before, {_ACCOUNT} AS accountId
 """
@@ -41,9 +42,10 @@ VERIFY_EDGES = {kind.name: _edges(kind) for kind in (SEAT, INFLUENCE, CONFLICT)}
 VERIFY_STAKEHOLDERS = f"""
 UNWIND $keys AS key
 MATCH (x:Stakeholder {{id: key.source}}) WHERE x.tenantId = $tenantId
-REMOVE x._lock
+SET x._lock = true
 WITH key, x, x.lastVerifiedAt AS before
 SET x.lastVerifiedAt = $on, x.updatedAt = $now, x.updatedBy = $actor
+REMOVE x._lock
 RETURN key.i AS i, before, {_ACCOUNT} AS accountId
 """
 COMMITTEE = """

@@ -14,10 +14,11 @@ from api_processes import free_port
 from prometheus_client.parser import text_string_to_metric_families
 
 from graph_api.app import create_app
-from graph_api.config import PROJECT_ROOT, Settings
+from graph_api.config import Settings
 from graph_api.db.driver import Database
 from graph_api.observability.metrics import MetricsListener
 from graph_api.observability.timing import count_entries
+from graph_api.package_data import DEMO_SEEDS_DIR
 
 pytestmark = pytest.mark.neo4j
 
@@ -101,7 +102,7 @@ async def test_requests_are_counted_by_operation_and_outcome(
 async def test_imports_engine_runs_and_the_neo4j_pool_are_measured(
     client: httpx.AsyncClient, gql: Any, editor: str
 ) -> None:
-    seeds = PROJECT_ROOT / "seeds" / "demo"
+    seeds = DEMO_SEEDS_DIR
     documents = [
         json.loads((seeds / name).read_text("utf-8"))
         for name in ("00-playbook.json", "50-tessaro-packaging.json")

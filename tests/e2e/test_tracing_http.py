@@ -14,11 +14,11 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
-from graph_api.config import PROJECT_ROOT
 from graph_api.db.driver import Database
 from graph_api.domain.enums import ImportMode, Role
 from graph_api.domain.principal import Principal
 from graph_api.observability.tracing import disable_tracing, enable_tracing
+from graph_api.package_data import DEMO_SEEDS_DIR
 from graph_api.repositories.documents import import_document
 
 pytestmark = pytest.mark.neo4j
@@ -32,7 +32,7 @@ CALLER_SPAN_ID = "00f067aa0ba902b7"
 async def seeded(database: Database) -> None:
     principal = Principal(TENANT, Role.ADMIN, "test")
     for name in ("00-playbook.json", "50-tessaro-packaging.json"):
-        document = json.loads((PROJECT_ROOT / "seeds" / "demo" / name).read_text("utf-8"))
+        document = json.loads((DEMO_SEEDS_DIR / name).read_text("utf-8"))
         await import_document(database, principal, document, ImportMode.REPLACE)
 
 

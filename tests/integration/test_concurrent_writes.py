@@ -26,7 +26,7 @@ FAILURE = "... on UserError { code message } ... on InvalidInputError { problems
 STANCES = ["CHAMPION", "SUPPORTER", "NEUTRAL", "SKEPTIC", "BLOCKER", "UNKNOWN"]
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
+@pytest_asyncio.fixture(loop_scope="session")
 async def world(gql: Any, make_key: Any) -> dict[str, str]:
     key = await make_key(TENANT, "editor")
 

@@ -524,7 +524,8 @@ async def test_strings_round_trip_unchanged(database: Database) -> None:
 async def test_stance_changes_are_audited(database: Database) -> None:
     who = principal("t-audit")
     first = await import_document(database, who, account_document(), reason="initial load")
-    assert first.stance_changes == 4
+    # three seats get a stance; p-lee's UNKNOWN is the default, which sets none
+    assert first.stance_changes == 3
     after_first = await changes(database, who.tenant_id)
     imports = [c for c in after_first if c["action"] == "IMPORT"]
     assert [c["entityKind"] for c in imports] == ["Account", "Playbook"]
@@ -536,7 +537,7 @@ async def test_stance_changes_are_audited(database: Database) -> None:
     assert json.loads(account_record["newValue"])["mode"] == "MERGE"
     assert json.loads(account_record["newValue"])["stakeholders"] == 4
     seats = [c for c in after_first if c["entityKind"] == "Seat"]
-    assert len(seats) == 4
+    assert len(seats) == 3
     assert {(c["field"], c.get("oldValue"), c["action"]) for c in seats} == {
         ("stance", None, "CREATE")
     }
