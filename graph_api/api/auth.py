@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import time
 from collections.abc import Callable
@@ -125,7 +126,10 @@ class KeyUses:
         self._pending[key_id] = now
         self._database = database
         if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.get_running_loop().create_task(self._flush_later())
+            # a context of its own: the write belongs to no request (nor to its trace)
+            self._flusher = asyncio.get_running_loop().create_task(
+                self._flush_later(), context=contextvars.Context()
+            )
 
     async def _flush_later(self) -> None:
         await asyncio.sleep(self.flush_after)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -14,6 +15,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
+from graph_api.api.auth import LAST_USED_FLUSH_SECONDS
 from graph_api.db.driver import Database
 from graph_api.domain.enums import ImportMode, Role
 from graph_api.domain.principal import Principal
@@ -62,9 +64,10 @@ async def test_a_plan_request_is_one_trace_with_cypher_and_engine_spans(
         headers=headers,
     )
     opportunity = found.json()["data"]["opportunity"]["id"]
+    fresh = await make_key(TENANT, "viewer")  # its first use below: checked against Neo4j
+    await asyncio.sleep(LAST_USED_FLUSH_SECONDS + 0.5)  # the first key's last use is written
     exporter.clear()
 
-    fresh = await make_key(TENANT, "viewer")  # its first use: checked against Neo4j
     response = await client.post(
         "/graphql",
         json={
