@@ -60,7 +60,7 @@ GRAPHQL_DURATION = Histogram(
 )
 COMPILED_READS = Counter(
     "flagbearer_compiled_reads",
-    "Queries the compiled read path answered (answered) or handed to the executor (executor).",
+    "GraphQL POSTs the compiled read path answered, or handed to the executor.",
     ["outcome"],
     registry=REGISTRY,
 )

@@ -528,6 +528,7 @@ class DocumentPlan:
         self.switches = sorted(directive_variables(operation, self.fragments))
         self._roots: dict[tuple[Any, ...], list[RootField]] = {}
         self._variants: dict[tuple[Any, ...], Variant | None] = {}
+        self._unsupported: dict[tuple[Any, ...], str] = {}
 
     def roots(self, variables: VariableValues, switches: tuple[Any, ...]) -> list[RootField]:
         found = self._roots.get(switches)
@@ -573,11 +574,12 @@ class DocumentPlan:
                 variant = self.compiler.variant(
                     self.operation, self.fragments, variables, roots, selectors
                 )
-            except Unsupported:
+            except Unsupported as unsupported:
                 variant = None
+                self._unsupported[key] = str(unsupported)
             self._variants[key] = variant
         if variant is None:
-            raise Unsupported("not compiled")
+            raise Unsupported(self._unsupported[key])
         parameters = dict(variant.constants)
         parameters["tenantId"] = principal.tenant_id
         for root, args in zip(roots, arguments, strict=True):
@@ -717,34 +719,36 @@ def filter_slot(build: _Build, root: RootField, prefix: str) -> None:
 
 
 def playbook(build: _Build, f: GraphQLField, root: RootField) -> tuple[reads.Playbook, Shape]:
+    """The playbook's two lists; each element is one projection per key asking for it."""
     playbook_type = build.object_type(f)
-    items: dict[str, reads.Item] = {}
-    parts: list[tuple[str, str, Shape | None]] = []
+    projections: dict[str, list[reads.Column]] = {"concerns": [], "arguments": []}
+    parts: list[tuple[str, str, int, Shape | None]] = []
     for key, found in build.subfields(playbook_type, root.details).items():
         name = found[0].node.name.value
         if name == "__typename":
-            parts.append((key, name, None))
+            parts.append((key, name, 0, None))
             continue
-        if name not in ("concerns", "arguments") or name in items:
+        if name not in projections:
             raise Unsupported(f"Playbook.{name}")
         label = "Concern" if name == "concerns" else "Argument"
         item_type = build.object_type(build.field_of(playbook_type, found))
         item, each = build.node_item(label, item_type, found)
-        items[name] = item
-        parts.append((key, name, list_shape(each)))
+        parts.append((key, name, len(projections[name]), each))
+        projections[name].append(reads.Same(item))
     type_name = playbook_type.name
 
     def shape(value: list[Any]) -> dict[str, Any]:
-        concerns, arguments = value
+        lists = dict(zip(("concerns", "arguments"), value, strict=True))
         made: dict[str, Any] = {}
-        for key, name, each in parts:
+        for key, name, position, each in parts:
             if each is None:
                 made[key] = type_name
             else:
-                made[key] = each(concerns if name == "concerns" else arguments)
+                made[key] = [each(element[position]) for element in lists[name]]
         return made
 
-    return reads.Playbook(items.get("concerns"), items.get("arguments")), shape
+    items = {name: reads.Item(tuple(c)) if c else None for name, c in projections.items()}
+    return reads.Playbook(items["concerns"], items["arguments"]), shape
 
 
 def directive_variables(

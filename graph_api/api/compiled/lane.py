@@ -116,10 +116,23 @@ class CompiledReads:
         state: dict[str, Any],
         media_type: str,
     ) -> Response | None:
+        """The answer to a POST, or None: the executor answers it."""
         if request.method != "POST" or JSON_MEDIA_TYPE not in request.headers.get(
             "content-type", ""
         ):
             return None
+        response = await self.compiled(body, principal, database, state, media_type)
+        COMPILED_READS.labels("executor" if response is None else "answered").inc()
+        return response
+
+    async def compiled(
+        self,
+        body: bytes,
+        principal: Principal,
+        database: Database,
+        state: dict[str, Any],
+        media_type: str,
+    ) -> Response | None:
         try:
             payload = orjson.loads(body)
         except orjson.JSONDecodeError:
@@ -141,18 +154,14 @@ class CompiledReads:
         plan = None if checked is None else self.plan_of(checked, name)
         if checked is None or plan is None:
             return None
-        response: Response | None = None
         try:
             data = await self.run(plan, checked, name, variables, principal, database, state)
-            if data is not None:
-                response = self.response(media_type, data)
         except (Unsupported, FlagbearerError, GraphQLError):
-            response = None
+            return None
         except Exception:  # a bug here must not cost the caller: the executor answers
             log.exception("the compiled read path failed; the executor answers instead")
-            response = None
-        COMPILED_READS.labels("executor" if response is None else "answered").inc()
-        return response
+            return None
+        return None if data is None else self.response(media_type, data)
 
     async def run(
         self,
