@@ -122,7 +122,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     assert schema.documents is not None  # a schema built with settings checks documents
     compiled = CompiledReads(
         schema.documents,
-        ReadCompiler(schema._schema, settings.max_page_size),
+        ReadCompiler(schema, settings.max_page_size),
         rate_limiter,
         settings,
     )

@@ -249,3 +249,75 @@ async def test_production_answers_compiled_reads_and_still_refuses_introspection
     assert "introspection" in again.json()["errors"][0]["message"].lower()
     assert refused.json() == again.json()
     assert executed() == before + 2
+
+
+GRAPH = """query Graph($a: ID!, $o: ID) { accountGraph(accountId: $a, opportunityId: $o) {
+  __typename account { id name isReference } opportunity { name decisionRule }
+  nodes { id externalId kind label title department seniority role stance veto voteWeight
+          stanceEvidence isApprover isChampion isOpponent alternativeKind }
+  edges { id source target kind weight topics evidence }
+  again: edges { kind } } }"""
+PLAN = """query Plan($id: ID!, $options: CoachingOptions) {
+  coachingPlan(opportunityId: $id, options: $options) {
+    opportunity { externalId name } decisionRule winProbability winProbabilityWithPlan warnings
+    approvers { approver { id name title } role stance status criticality criticalityWithPlan
+      approvalProbability approvalProbabilityWithPlan singleThreaded keyPeople { name }
+      plays { action champion { name } argument { title kind proofPoints } path { id }
+              reach fit value credibility readiness explanation inPlan
+              exclusion { reason explanation } }
+      threats { opponent { name } reach path { name } alternative { name kind } }
+      developCandidates { stakeholder { name } reach path { id } reachableBy { name } } }
+    plan { action champion { name } argument { title } approver { name } value }
+    champions { champion { name } influence verdict explanation }
+    dealDependencies { stakeholder { name } winProbabilityWithout drop explanation }
+    staleFacts { kind stakeholder { name } target { name } verifiedAt ageDays warning }
+    without { name }
+  } }"""
+
+
+async def test_the_account_graph_and_the_plan_are_shaped_without_the_executor(
+    client: httpx.AsyncClient, key: str
+) -> None:
+    found = await post(
+        client,
+        key,
+        """{ account(externalId: "acct-harborline") { id
+        opportunities { edges { node { id } } } } }""",
+    )
+    account = found.json()["data"]["account"]
+    opportunity = account["opportunities"]["edges"][0]["node"]["id"]
+    for variables in ({"a": account["id"], "o": opportunity}, {"a": account["id"]}):
+        first, second, compiled = await twice(client, key, GRAPH, variables)
+        assert compiled
+        assert first.json() == second.json()
+        graph = second.json()["data"]["accountGraph"]
+        assert graph["nodes"]
+        assert graph["edges"]
+        assert any(n["isApprover"] for n in graph["nodes"]) == ("o" in variables)
+    for options in (None, {"maxHops": 2, "capacityPerChampion": 1}, {"without": []}):
+        first, second, compiled = await twice(
+            client, key, PLAN, {"id": opportunity, "options": options}
+        )
+        assert compiled
+        assert first.json() == second.json()
+        assert second.json()["data"]["coachingPlan"]["approvers"]
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"id": "opp_nothing"},
+        {"id": "opp_nothing", "options": {"maxHops": 9}},
+    ],
+)
+async def test_a_plan_refused_by_the_service_is_answered_by_the_executor(
+    client: httpx.AsyncClient, key: str, variables: dict[str, Any]
+) -> None:
+    query = (
+        "query Plan($id: ID!, $options: CoachingOptions) {"
+        " coachingPlan(opportunityId: $id, options: $options) { winProbability } }"
+    )
+    first, second, compiled = await twice(client, key, query, variables)
+    assert not compiled
+    assert first.json() == second.json()
+    assert second.json()["errors"]

@@ -81,7 +81,8 @@ async def test_a_plan_request_is_one_trace_with_cypher_and_engine_spans(
         },
     )
     assert response.status_code == 200, response.text
-    spans = list(exporter.get_finished_spans())
+    # last-used times of keys are written in the background, in traces of their own
+    spans = [s for s in exporter.get_finished_spans() if s.name != "neo4j write touch_keys"]
 
     [server] = [s for s in spans if s.kind is SpanKind.SERVER]
     assert server.name == "POST /graphql"

@@ -42,7 +42,6 @@ from graph_api.domain.kinds import NODE_KINDS
 from graph_api.domain.principal import Principal
 from graph_api.package_data import DEMO_SEEDS_DIR
 from graph_api.repositories.documents import import_document
-from graph_api.repositories.reads import compiled_read
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.asyncio(loop_scope="session")]
 
@@ -307,14 +306,12 @@ async def compiled_answer(
     document = parse(query)
     assert not validate(schema, document)
     [operation] = document.definitions[:1]
-    compiler = ReadCompiler(schema, Settings().max_page_size)
+    compiler = ReadCompiler(SCHEMA, Settings().max_page_size)
     plan = compiler.plan(document, operation)  # type: ignore[arg-type]
     coerced = get_variable_values(schema, operation.variable_definitions or (), variables)  # type: ignore[attr-defined]
     assert isinstance(coerced, VariableValues)
     prepared = plan.prepare(coerced, principal)
-    cypher = prepared.variant.cypher
-    row = None if cypher is None else await compiled_read(database, cypher, prepared.parameters)
-    return prepared.answer(row)
+    return await prepared.data(database, Settings())
 
 
 @settings(

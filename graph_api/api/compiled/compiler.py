@@ -46,10 +46,16 @@ from graphql.execution.collect_fields import (
     collect_subfields,
 )
 from graphql.execution.values import VariableValues, get_argument_values
+from strawberry.schema.base import BaseSchema
 
+from graph_api.api.compiled.objects import ObjectShapes
+from graph_api.api.compiled.services import SERVICE_ROOTS, Answer
+from graph_api.api.compiled.unsupported import Unsupported
 from graph_api.api.map.queries import LOOKUPS
 from graph_api.api.map.types import CHILD_PAGES, NAVIGATIONS, Navigation, end_field
 from graph_api.api.pagination import window
+from graph_api.config import Settings
+from graph_api.db.driver import Database
 from graph_api.domain.ids import kind_of_id
 from graph_api.domain.kinds import NODE_KINDS, RELATIONSHIPS_BY_TYPE, Prop, RelationshipKind, Today
 from graph_api.domain.principal import Principal
@@ -62,10 +68,6 @@ NODE_BOOKKEEPING = ("id", "externalId", "createdAt", "updatedAt", "updatedBy")
 RELATIONSHIP_BOOKKEEPING = ("updatedAt", "updatedBy")
 PAGE_CEILING = 2**62
 """Page windows past this are left to the executor (they overflow Cypher's integers)."""
-
-
-class Unsupported(Exception):
-    """The compiler does not handle this selection: the executor answers the request."""
 
 
 def encode_cursor(offset: int) -> str:
@@ -204,6 +206,7 @@ class RootAnswer:
     shape: Shape | None = None
     value: Any = None
     viewer: tuple[tuple[str, str], ...] | None = None
+    service: Answer | None = None
 
 
 @dataclass
@@ -481,14 +484,25 @@ class Prepared:
     variant: Variant
     parameters: dict[str, Any]
     principal: Principal
+    arguments: dict[str, dict[str, Any]]
+    """The coerced arguments of each root field, by key (the services read theirs)."""
 
-    def answer(self, row: list[Any] | None) -> dict[str, Any]:
+    async def data(self, database: Database, settings: Settings) -> dict[str, Any]:
+        """The answer's ``data``: the statement's row shaped, the services' answers."""
+        cypher = self.variant.cypher
+        row = (
+            None if cypher is None else await reads.compiled_read(database, cypher, self.parameters)
+        )
         data: dict[str, Any] = {}
         for answer in self.variant.answers:
             if answer.column is not None:
                 assert row is not None
                 assert answer.shape is not None
                 data[answer.key] = answer.shape(row[answer.column])
+            elif answer.service is not None:
+                data[answer.key] = await answer.service(
+                    database, settings, self.principal.tenant_id, self.arguments[answer.key]
+                )
             elif answer.viewer is not None:
                 data[answer.key] = self.viewer(answer.viewer)
             else:
@@ -588,10 +602,11 @@ class DocumentPlan:
                 parameters.update(binder(root.key, args))
         for slot in variant.slots:
             parameters.update(slot.bind(get_argument_values(slot.field, slot.node, variables)))
-        return Prepared(variant, parameters, principal)
+        named = {root.key: args for root, args in zip(roots, arguments, strict=True)}
+        return Prepared(variant, parameters, principal, named)
 
 
-ROOT_FIELDS = frozenset({*LOOKUPS, "node", "accounts", "playbook", "viewer"})
+ROOT_FIELDS = frozenset({*LOOKUPS, "node", "accounts", "playbook", "viewer", *SERVICE_ROOTS})
 
 
 def _root_param(key: str, name: str) -> str:
@@ -612,8 +627,9 @@ def _bind_node(key: str, args: dict[str, Any]) -> dict[str, Any]:
 class ReadCompiler:
     """Compiles query operations over the map of one schema (see the module docstring)."""
 
-    def __init__(self, schema: GraphQLSchema, max_page_size: int) -> None:
-        self.schema = schema
+    def __init__(self, schema: BaseSchema, max_page_size: int) -> None:
+        self.schema: GraphQLSchema = schema._schema  # type: ignore[attr-defined]
+        self.shapes = ObjectShapes(schema)
         self.max_page_size = max_page_size
         self.navigations = {
             label: {nav.field: nav for nav in navs} for label, navs in NAVIGATIONS.items()
@@ -673,6 +689,14 @@ class ReadCompiler:
                     for k, d in build.subfields(viewer_type, root.details).items()
                 )
                 answers.append(RootAnswer(root.key, viewer=asked))
+                continue
+            if name in SERVICE_ROOTS:
+                answers.append(
+                    RootAnswer(
+                        root.key,
+                        service=SERVICE_ROOTS[name](f, root.details, build.subfields, self.shapes),
+                    )
+                )
                 continue
             if name == "node" and chosen is None:
                 answers.append(RootAnswer(root.key, value=None))

@@ -28,7 +28,8 @@ from graphql.execution.values import VariableValues, get_variable_values
 from starlette.requests import Request
 from starlette.responses import Response
 
-from graph_api.api.compiled.compiler import DocumentPlan, ReadCompiler, Unsupported
+from graph_api.api.compiled.compiler import DocumentPlan, Prepared, ReadCompiler
+from graph_api.api.compiled.unsupported import Unsupported
 from graph_api.api.limits import CheckedDocument, DocumentChecks, cost_limit_refusal, operation_cost
 from graph_api.api.ratelimit import CostBudget
 from graph_api.config import Settings
@@ -38,7 +39,6 @@ from graph_api.errors import FlagbearerError, LimitExceeded
 from graph_api.observability.graphql import describe_operation
 from graph_api.observability.metrics import COMPILED_READS
 from graph_api.observability.tracing import TRACING
-from graph_api.repositories.reads import compiled_read
 
 log = logging.getLogger("graph_api.graphql")
 JSON_MEDIA_TYPE = "application/json"
@@ -204,12 +204,8 @@ class CompiledReads:
                 describe_operation(span, operation, "query", [])
         return data
 
-    @staticmethod
-    async def data(prepared: Any, database: Database) -> dict[str, Any]:
-        cypher = prepared.variant.cypher
-        row = None if cypher is None else await compiled_read(database, cypher, prepared.parameters)
-        answer: dict[str, Any] = prepared.answer(row)
-        return answer
+    async def data(self, prepared: Prepared, database: Database) -> dict[str, Any]:
+        return await prepared.data(database, self.settings)
 
     @staticmethod
     def response(media_type: str, data: dict[str, Any]) -> Response:
