@@ -1,4 +1,4 @@
-"""Synthetic accounts as DESIGN section-2 documents, for benchmarks and end-to-end tests.
+"""Synthetic accounts as account documents (docs/document.md), for benchmarks and end-to-end tests.
 
 ``generate_account_document(n, seed)`` returns one document: the playbook (10 concerns, 12
 arguments), the account with ``n`` stakeholders in departments of about 20 (an org chart,

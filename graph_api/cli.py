@@ -193,7 +193,7 @@ def import_(
     tenant: Annotated[str, typer.Option(help="Tenant to import into.")],
     mode: Annotated[ModeOption, typer.Option(case_sensitive=False)] = ModeOption.MERGE,
 ) -> None:
-    """Import an account document (DESIGN section 2); atomic: all or nothing."""
+    """Import an account document (docs/document.md); atomic: all or nothing."""
     settings = load_settings()
     try:
         document = json.loads(file.read_text("utf-8"))
@@ -427,7 +427,7 @@ def import_crm(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Merge a Salesforce or HubSpot CSV export into the map, atomically (DESIGN section 7).
+    """Merge a Salesforce or HubSpot CSV export into the map, atomically (README, CRM files in).
 
     Prints the counts per kind, the review list and every row that did not land."""
     from graph_api.crm import EXPORT_FILES, read_export  # noqa: PLC0415

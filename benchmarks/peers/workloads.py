@@ -457,7 +457,8 @@ def floor_account_graph(body: Mapping[str, Any]) -> Any:
 
 def peer_account_graph(body: Mapping[str, Any]) -> Any:
     """The peer's nested answer as nodes and edges, with the explorer's three flags derived
-    from the seat and advocacy it returned (DESIGN section 1: approver, champion, opponent)."""
+    from the seat and advocacy it returned (approver, champion, opponent as
+    docs/coaching-model.md defines them)."""
     accounts = data_of(body)["accounts"]
     if len(accounts) != 1:
         raise Mismatch(f"the peer found {len(accounts)} accounts with that id")

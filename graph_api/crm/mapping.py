@@ -1,8 +1,9 @@
 """What the CRM's words mean in the map: roles, stances and stages, and the mapping file.
 
-The defaults follow DESIGN section 7. A mapping file (JSON or YAML) overrides any of them,
-value by value, and adds the custom picklist values of a customised org; a value that neither
-the defaults nor the file map is not guessed: it goes to the review list with a suggestion.
+The defaults are the README's ("Mappings and the review list"). A mapping file (JSON or
+YAML) overrides any of them, value by value, and adds the custom picklist values of a
+customised org; a value that neither the defaults nor the file map is not guessed: it goes to
+the review list with a suggestion.
 Values are matched without regard to case, blanks or punctuation, so HubSpot's label
 ``Legal & Compliance`` and its internal name ``LEGAL_AND_COMPLIANCE`` are one value.
 
@@ -78,9 +79,9 @@ class Meaning:
         return self.role.value if self.role else "null"
 
 
-# DESIGN section 7: the highest in this order wins when a contact has several roles on a deal.
-# The roles DESIGN does not rank (only a mapping file produces them) sit above INFLUENCER,
-# which is also what "Other" means.
+# The highest in this order wins when a contact has several roles on a deal (the README's
+# mapping rules). PROCUREMENT, LEGAL and GATEKEEPER, which no default ranks among the buying
+# roles, sit above INFLUENCER, which is also what "Other" means.
 DEFAULT_ROLE_PRECEDENCE = (
     R.ECONOMIC_BUYER, R.DECISION_MAKER, R.APPROVER, R.TECHNICAL_EVALUATOR, R.USER_BUYER,
     R.PROCUREMENT, R.LEGAL, R.GATEKEEPER, R.INFLUENCER,

@@ -40,7 +40,7 @@ from graph_api.crm.ids import is_hubspot_id, is_salesforce_id
 from graph_api.domain.enums import PlayAction
 from graph_api.plan_report import PlanReport
 
-COVERING_VALUE = 0.25  # DESIGN section 3: a play of this value covers its approver alone
+COVERING_VALUE = 0.25  # docs/coaching-model.md: a play of this value covers its approver
 TASK_LEAD_DAYS = 7
 SUBJECT_MAX = 255  # Salesforce Task.Subject
 _FORMULA = re.compile(r"^[=+@\t\r]|^-(?![\d.])")

@@ -1,4 +1,4 @@
-"""Enumerations of the graph model (DESIGN section 1), shared by every layer."""
+"""Enumerations of the graph model (docs/graph-model.md), shared by every layer."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The coaching model (DESIGN sections 3 and 6): pure functions over one opportunity's subgraph.
+"""The coaching model (docs/coaching-model.md): pure functions over one opportunity's subgraph.
 
 Nothing here does I/O or reads a clock: the repository layer builds a :class:`Subgraph` in one
 round trip, the API layer passes :class:`Options` (with ``today``) and, per request, a

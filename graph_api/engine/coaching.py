@@ -1,6 +1,6 @@
 """``coaching_plan``: which champion to coach on which argument to reach each approver.
 
-Reading choices where DESIGN section 3 leaves room (each one is what a seller would act on):
+Reading choices where the model leaves room (each one is what a seller would act on):
 
 - Status: UNCOVERED means no play exists, i.e. no champion can carry an argument with a
   positive fit to the approver within maxHops. A champion who reaches the approver while
@@ -18,7 +18,7 @@ Reading choices where DESIGN section 3 leaves room (each one is what a seller wo
 - Warnings come in a fixed order: departures and what-ifs, the decision rule, the data,
   stance contradictions, then per approver in listing order, then stale facts.
 
-Deal risk (DESIGN section 6) is computed on the same subgraph, network and searches:
+Deal risk (docs/coaching-model.md) is computed on the same subgraph, network and searches:
 criticality (:mod:`~graph_api.engine.criticality`), the champion test
 (:mod:`~graph_api.engine.champions`), single threads (:mod:`~graph_api.engine.threads`),
 deal dependencies (:mod:`~graph_api.engine.dependencies`) and freshness

@@ -1,7 +1,7 @@
 """Who is who on the committee: approvers, champions, opponents and relay factors.
 
 An opponent "by advocacy" is anyone who advocates a non-``OURS`` alternative with strength
->= 0.5. Advocacy and seat stance are read independently and never reconciled (DESIGN: a
+>= 0.5. Advocacy and seat stance are read independently and never reconciled (a
 contradiction is reported, never silently resolved), so a seated CHAMPION who also pushes a
 competitor is both a champion (can run plays) and an opponent (can be a threat), and relays
 at the lower of the two factors: min(stance factor, 0.3).

@@ -7,7 +7,7 @@ more than perfectly. The reception factor then discounts what A already heard (N
 0.25, POSITIVE 0.5, NEUTRAL 0.8), so a positively heard perfect herd argument is 0.5.
 
 When A's concerns are unknown, every argument fits 0.3 times the reception factor, with no
-herd bonus (DESIGN: "0.3 for every argument"). A ``CARES_ABOUT`` or ``ADDRESSES`` naming a
+herd bonus (the rule is 0.3 for every argument). A ``CARES_ABOUT`` or ``ADDRESSES`` naming a
 concern that is not in the playbook is ignored (and reported as a warning by the plan).
 """
 

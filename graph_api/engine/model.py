@@ -3,7 +3,7 @@
 The input is one opportunity's subgraph, built by the repository layer from a single Cypher
 round trip; the output carries ids only, the API layer resolves them to objects.
 
-Freshness (DESIGN section 6) rides on the input: ``verified_at`` on seats, influences and
+Freshness (docs/coaching-model.md) rides on the input: ``verified_at`` on seats, influences and
 conflicts, ``last_verified_at`` and ``left_at`` on people, all plain dates (``None``: not
 recorded — never counted as stale). The engine never reads a clock: ``Options.today`` says
 what day it is, so the same input always gives the same answer.
@@ -296,7 +296,7 @@ class ApproverAssessment:
 
 @dataclass(frozen=True)
 class ChampionAssessment:
-    """The champion test of one CHAMPION or SUPPORTER seat (DESIGN section 6)."""
+    """The champion test of one CHAMPION or SUPPORTER seat (docs/coaching-model.md)."""
 
     champion_id: str
     influence: float

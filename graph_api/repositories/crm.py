@@ -1,4 +1,4 @@
-"""Merging a CRM batch into the map (DESIGN section 7): one write transaction per run.
+"""Merging a CRM batch into the map (README, CRM files in): one write transaction per run.
 
 The run first looks up, by (tenantId, externalId), every account, stakeholder and
 opportunity the batch names or references (one ``UNWIND`` per kind and batch of

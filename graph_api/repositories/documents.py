@@ -1,4 +1,4 @@
-"""Import and export of the account document (DESIGN section 2).
+"""Import and export of the account document (docs/document.md).
 
 Import
     The document is validated completely first (:func:`validate_document`); then everything
@@ -22,7 +22,7 @@ Import
     set to what it says (an absent optional property is removed), and ``updatedAt`` /
     ``updatedBy`` move only when a value actually changed, so importing the same document
     twice leaves the graph exactly as it was (no audit record either: nothing changed).
-    The same holds for relationship properties. Decisions beyond DESIGN:
+    The same holds for relationship properties. Further decisions:
 
     * A stakeholder, opportunity or alternative never moves: an externalId stored under
       another account (opportunity) is refused with the path of the entry.

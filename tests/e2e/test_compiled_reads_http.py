@@ -5,7 +5,8 @@ executor's, unchanged; each request is charged once."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -23,8 +24,6 @@ from graph_api.repositories.documents import import_document
 
 pytestmark = pytest.mark.neo4j
 
-TENANT = "compiled-http"
-OTHER = "compiled-http-other"
 SPARSE = {  # values left out: the declared defaults must come back
     "accounts": [
         {
@@ -55,19 +54,27 @@ def executed() -> float:
     return COMPILED_READS.labels("executor")._value.get()  # type: ignore[no-any-return]
 
 
+@dataclass(frozen=True)
+class Tenants:
+    ours: str
+    theirs: str
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def seeded(database: Database) -> None:
-    for tenant in (TENANT, OTHER):
+async def seeded(database: Database, new_tenant: Callable[[str], str]) -> Tenants:
+    tenants = Tenants(new_tenant("compiled-http"), new_tenant("compiled-http-other"))
+    for tenant in (tenants.ours, tenants.theirs):
         principal = Principal(tenant, Role.ADMIN, "test")
         for path in sorted(DEMO_SEEDS_DIR.glob("*.json")):
             document = json.loads(path.read_text("utf-8"))
             await import_document(database, principal, document, ImportMode.REPLACE)
-    await import_document(database, Principal(TENANT, Role.ADMIN, "test"), SPARSE)
+    await import_document(database, Principal(tenants.ours, Role.ADMIN, "test"), SPARSE)
+    return tenants
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def key(seeded: None, make_key: Any) -> str:
-    return str(await make_key(TENANT, "viewer"))
+async def key(seeded: Tenants, make_key: Any) -> str:
+    return str(await make_key(seeded.ours, "viewer"))
 
 
 async def post(
@@ -159,9 +166,9 @@ async def test_absent_values_come_back_as_their_declared_defaults(
 
 
 async def test_another_tenants_ids_and_unknown_ids_give_null(
-    client: httpx.AsyncClient, key: str, make_key: Any
+    client: httpx.AsyncClient, key: str, make_key: Any, seeded: Tenants
 ) -> None:
-    other = await make_key(OTHER, "viewer")
+    other = await make_key(seeded.theirs, "viewer")
     found = await post(client, other, '{ account(externalId: "acct-halden") { id } }')
     theirs = found.json()["data"]["account"]["id"]
     query = """query Look($id: ID!) { node(id: $id) { id } account(id: $id) { name }
@@ -238,11 +245,11 @@ async def production_client(
 
 
 async def test_production_answers_compiled_reads_and_still_refuses_introspection(
-    production_client: httpx.AsyncClient, key: str
+    production_client: httpx.AsyncClient, key: str, seeded: Tenants
 ) -> None:
     _, second, compiled = await twice(production_client, key, "{ __typename viewer { tenant } }")
     assert compiled
-    assert second.json() == {"data": {"__typename": "Query", "viewer": {"tenant": TENANT}}}
+    assert second.json() == {"data": {"__typename": "Query", "viewer": {"tenant": seeded.ours}}}
     before = executed()
     refused = await post(production_client, key, "{ __schema { queryType { name } } }")
     again = await post(production_client, key, "{ __schema { queryType { name } } }")

@@ -10,7 +10,6 @@ import pytest
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.asyncio(loop_scope="session")]
 
-TENANT = "documents-http"
 DOCUMENT: dict[str, Any] = {
     "playbook": {
         "concerns": [
@@ -84,8 +83,10 @@ mutation Import($doc: JSON!, $mode: ImportMode) {
 COUNT = "{ accounts(first: 100) { totalCount } }"
 
 
-async def test_editor_imports_and_exports_the_same_document(gql: Any, make_key: Any) -> None:
-    editor = await make_key(TENANT, "editor")
+async def test_editor_imports_and_exports_the_same_document(
+    gql: Any, make_key: Any, tenant: str
+) -> None:
+    editor = await make_key(tenant, "editor")
     written_on = {dt.datetime.now(dt.UTC).date().isoformat()}
     first = (await gql(editor, IMPORT, {"doc": DOCUMENT}))["data"]["importDocument"]
     written_on.add(dt.datetime.now(dt.UTC).date().isoformat())  # midnight may pass meanwhile
@@ -108,8 +109,10 @@ async def test_editor_imports_and_exports_the_same_document(gql: Any, make_key: 
     assert [influence] == DOCUMENT["accounts"][0]["influences"]
 
 
-async def test_bad_document_lists_every_problem_and_writes_nothing(gql: Any, make_key: Any) -> None:
-    editor = await make_key(TENANT, "editor")
+async def test_bad_document_lists_every_problem_and_writes_nothing(
+    gql: Any, make_key: Any, tenant: str
+) -> None:
+    editor = await make_key(tenant, "editor")
     before = (await gql(editor, COUNT))["data"]["accounts"]["totalCount"]
     bad = copy.deepcopy(DOCUMENT)
     bad["accounts"][0]["externalId"] = "acct-new"
@@ -128,8 +131,8 @@ async def test_bad_document_lists_every_problem_and_writes_nothing(gql: Any, mak
     assert (await gql(editor, COUNT))["data"]["accounts"]["totalCount"] == before
 
 
-async def test_viewer_cannot_import(gql: Any, make_key: Any) -> None:
-    viewer = await make_key(TENANT, "viewer")
+async def test_viewer_cannot_import(gql: Any, make_key: Any, tenant: str) -> None:
+    viewer = await make_key(tenant, "viewer")
     other = copy.deepcopy(DOCUMENT)
     other["accounts"][0]["externalId"] = "acct-viewer"
     result = (await gql(viewer, IMPORT, {"doc": other}))["data"]["importDocument"]
@@ -138,11 +141,13 @@ async def test_viewer_cannot_import(gql: Any, make_key: Any) -> None:
     assert found["data"]["account"] is None
 
 
-async def test_export_of_another_tenants_account_is_not_found(gql: Any, make_key: Any) -> None:
-    editor = await make_key(TENANT, "editor")
+async def test_export_of_another_tenants_account_is_not_found(
+    gql: Any, make_key: Any, tenant: str
+) -> None:
+    editor = await make_key(tenant, "editor")
     await gql(editor, IMPORT, {"doc": DOCUMENT})
     account = (await gql(editor, '{ account(externalId: "acct-acme") { id } }'))["data"]
-    stranger = await make_key("documents-http-other", "admin")
+    stranger = await make_key(f"{tenant}-other", "admin")
     body = await gql(
         stranger,
         "query E($id: ID!) { exportDocument(accountId: $id) }",

@@ -41,13 +41,15 @@ UPDATE = f"""mutation($h: Int, $c: Int, $t: Int) {{
     {FAILED} }} }}"""
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def keys(make_key: Any) -> dict[str, str]:
+@pytest_asyncio.fixture(loop_scope="session")
+async def keys(make_key: Any, tenant: str) -> dict[str, str]:
+    """Admin, editor and viewer keys of this test's ``tenant``; "other" is another tenant's
+    admin. Per test: key listings and settings are per tenant, and tests change both."""
     return {
-        "admin": await make_key("admin-a", "admin"),
-        "editor": await make_key("admin-a", "editor"),
-        "viewer": await make_key("admin-a", "viewer"),
-        "other": await make_key("admin-b", "admin"),
+        "admin": await make_key(tenant, "admin"),
+        "editor": await make_key(tenant, "editor"),
+        "viewer": await make_key(tenant, "viewer"),
+        "other": await make_key(f"{tenant}-b", "admin"),
     }
 
 
@@ -105,13 +107,13 @@ async def test_create_use_and_revoke_a_key(gql: Any, keys: dict[str, str]) -> No
 
 
 async def test_a_key_revoked_elsewhere_stops_working_within_the_cache_bound(
-    database: Database, neo4j_settings: Settings, make_key: Any
+    database: Database, neo4j_settings: Settings, make_key: Any, tenant: str
 ) -> None:
     """Another process (the CLI, another API process) revokes a key this one has cached:
     it is refused again at the latest FLAGBEARER_KEY_CACHE_SECONDS later."""
     bound = 1.0
     settings = neo4j_settings.model_copy(update={"key_cache_seconds": bound})
-    secret = await make_key("admin-a", "viewer")
+    secret = await make_key(tenant, "viewer")
     query = {"query": "{ viewer { tenant } }"}
     headers = {"Authorization": f"Bearer {secret}"}
     async with client_for(create_app(settings, database=database)) as c:
@@ -127,9 +129,9 @@ async def test_a_key_revoked_elsewhere_stops_working_within_the_cache_bound(
 
 
 async def test_the_last_use_of_a_key_is_recorded(
-    database: Database, neo4j_settings: Settings, make_key: Any
+    database: Database, neo4j_settings: Settings, make_key: Any, tenant: str
 ) -> None:
-    secret = await make_key("admin-a", "viewer")
+    secret = await make_key(tenant, "viewer")
     async with client_for(create_app(neo4j_settings, database=database)) as c:
         for _ in range(3):
             response = await c.post(
@@ -140,7 +142,7 @@ async def test_the_last_use_of_a_key_is_recorded(
             assert response.status_code == 200
         deadline = time.monotonic() + 10
         while True:
-            listed = {k.id: k for k in await keys_repo.list_keys(database, "admin-a")}
+            listed = {k.id: k for k in await keys_repo.list_keys(database, tenant)}
             if listed[key_id(secret)].last_used_at is not None:
                 break
             assert time.monotonic() < deadline, "the key's use was never recorded"
@@ -155,9 +157,9 @@ async def test_another_tenants_key_is_not_found(gql: Any, keys: dict[str, str]) 
 
 
 async def test_rotating_a_key_keeps_its_role_and_retires_the_old_secret(
-    gql: Any, make_key: Any, keys: dict[str, str]
+    gql: Any, make_key: Any, keys: dict[str, str], tenant: str
 ) -> None:
-    old = await make_key("admin-a", "editor")
+    old = await make_key(tenant, "editor")
     body = await gql(keys["admin"], ROTATE, {"id": key_id(old)})
     rotated = body["data"]["rotateApiKey"]
     assert rotated["apiKey"]["role"] == "EDITOR"
@@ -167,7 +169,7 @@ async def test_rotating_a_key_keeps_its_role_and_retires_the_old_secret(
 
 
 async def test_tenant_settings_default_update_and_range(
-    gql: Any, keys: dict[str, str], database: Database
+    gql: Any, keys: dict[str, str], database: Database, tenant: str
 ) -> None:
     body = await gql(keys["admin"], SETTINGS)
     assert body["data"]["tenantSettings"] == {
@@ -186,16 +188,16 @@ async def test_tenant_settings_default_update_and_range(
     for bad in ({"h": 0}, {"h": 7}, {"c": 0}, {"c": 11}, {"t": 0}, {"t": 21}):
         body = await gql(keys["admin"], UPDATE, bad)
         assert code_of(body) == "INVALID_INPUT", bad
-    stored = await get_tenant_settings(database, "admin-a")
+    stored = await get_tenant_settings(database, tenant)
     assert (stored.options.max_hops, stored.options.top_plays_per_approver) == (6, 20)
     other = await gql(keys["other"], SETTINGS)
     assert other["data"]["tenantSettings"]["maxHops"] == 3, "settings are per tenant"
 
 
 async def test_cli_keys_rotate_prints_the_new_key_and_revokes_the_old(
-    database: Database, neo4j_settings: Settings, monkeypatch: pytest.MonkeyPatch
+    database: Database, neo4j_settings: Settings, monkeypatch: pytest.MonkeyPatch, tenant: str
 ) -> None:
-    old = await keys_repo.create_key(database, "admin-a", keys_repo.Role.VIEWER, "cli")
+    old = await keys_repo.create_key(database, tenant, keys_repo.Role.VIEWER, "cli")
     monkeypatch.setenv("NEO4J_URI", str(neo4j_settings.neo4j_uri))
     monkeypatch.setenv("NEO4J_PASSWORD", neo4j_settings.neo4j_password)
     # The CLI runs its own event loop, so it runs in a thread of its own.
@@ -206,7 +208,7 @@ async def test_cli_keys_rotate_prints_the_new_key_and_revokes_the_old(
     assert await keys_repo.authenticate_key(database, old.secret) is None
     found = await keys_repo.authenticate_key(database, secret)
     assert found is not None
-    assert (found.principal.tenant_id, found.principal.role) == ("admin-a", keys_repo.Role.VIEWER)
+    assert (found.principal.tenant_id, found.principal.role) == (tenant, keys_repo.Role.VIEWER)
     missing = await asyncio.to_thread(CliRunner().invoke, cli, ["keys", "rotate", "nope"])
     assert missing.exit_code == 1
     assert "not found" in missing.stderr
@@ -229,6 +231,7 @@ async def test_a_jwt_authenticates_with_its_tenant_and_role(
     neo4j_settings: Settings,
     signing_key: rsa.RSAPrivateKey,
     keys: dict[str, str],
+    tenant: str,
 ) -> None:
     public = (
         signing_key.public_key()
@@ -240,8 +243,8 @@ async def test_a_jwt_authenticates_with_its_tenant_and_role(
     )
     now = int(time.time())
     good = {
-        "sub": "ops@admin-a",
-        "tenant": "admin-a",
+        "sub": f"ops@{tenant}",
+        "tenant": tenant,
         "role": "admin",
         "aud": "flagbearer",
         "iat": now,

@@ -2,16 +2,16 @@
 
 hypothesis-graphql writes valid documents from the schema; IDs are drawn from both tenants'
 real ids (and junk), so cross-tenant lookups and links are tried all the time. Every answer
-must be free of 5xx, of unmasked internal errors and of tenant B's data. Scale the run with
-``FLAGBEARER_FUZZ_EXAMPLES`` (documents in all, default 2000: 60% queries, 40% mutations; each
-document calls several root fields).
+must be free of 5xx, of unmasked internal errors and of tenant B's data. The number of
+documents (60% queries, 40% mutations; each calls several root fields) follows the test
+profile: 300 in ``bin/test``, 5000 in ``bin/test --thorough``; ``FLAGBEARER_FUZZ_EXAMPLES``
+sets it outright.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import os
 from collections.abc import Callable
 from typing import Any
 
@@ -21,7 +21,7 @@ import pytest_asyncio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import mutations, nodes, queries
-from test_security_walk import MARK, TENANT_A, TENANT_B, ids_by_kind, leaks, seed, tenant_strings
+from test_security_walk import MARK, ids_by_kind, leaks, seed, tenant_strings
 
 from graph_api.api.schema import schema
 from graph_api.app import create_app
@@ -32,17 +32,19 @@ from graph_api.repositories.keys import create_key
 
 pytestmark = pytest.mark.neo4j
 
-EXAMPLES = int(os.environ.get("FLAGBEARER_FUZZ_EXAMPLES", "2000"))
 LEAK_HINTS = ("Traceback", 'File "', "neo4j.exceptions", "Error:", "object has no attribute")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def fuzz(database: Database, neo4j_settings: Settings) -> Any:
-    await seed(database, TENANT_A, mark=False)
-    await seed(database, TENANT_B, mark=True)
-    key = (await create_key(database, TENANT_A, Role.EDITOR, "fuzz")).secret
-    a_ids, b_ids = await ids_by_kind(database, TENANT_A), await ids_by_kind(database, TENANT_B)
-    b_strings = await tenant_strings(database, TENANT_B)
+async def fuzz(
+    database: Database, neo4j_settings: Settings, new_tenant: Callable[[str], str]
+) -> Any:
+    tenant_a, tenant_b = new_tenant("fuzz-a"), new_tenant("fuzz-b")
+    await seed(database, tenant_a, mark=False)
+    await seed(database, tenant_b, mark=True)
+    key = (await create_key(database, tenant_a, Role.EDITOR, "fuzz")).secret
+    a_ids, b_ids = await ids_by_kind(database, tenant_a), await ids_by_kind(database, tenant_b)
+    b_strings = await tenant_strings(database, tenant_b)
     assert len([s for s in b_strings if MARK in s]) > 50
     ids = sorted({s for found in (a_ids, b_ids) for values in found.values() for s in values})
     app = create_app(
@@ -106,12 +108,12 @@ async def run_fuzz(
     await asyncio.to_thread(one_case)
 
 
-async def test_fuzzed_queries(fuzz: Any) -> None:
-    await run_fuzz(fuzz, queries, EXAMPLES * 3 // 5)
+async def test_fuzzed_queries(fuzz: Any, fuzz_examples: int) -> None:
+    await run_fuzz(fuzz, queries, fuzz_examples * 3 // 5)
 
 
-async def test_fuzzed_mutations(fuzz: Any) -> None:
-    await run_fuzz(fuzz, mutations, EXAMPLES * 2 // 5)
+async def test_fuzzed_mutations(fuzz: Any, fuzz_examples: int) -> None:
+    await run_fuzz(fuzz, mutations, fuzz_examples * 2 // 5)
 
 
 async def test_the_fuzzer_checks_would_catch_a_leak() -> None:

@@ -3,12 +3,13 @@ verbatim, and never part of a query."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 import pytest_asyncio
 from neo4j import AsyncManagedTransaction
-from test_security_walk import TENANT_B, dump, seed
+from test_security_walk import dump, seed
 
 from graph_api.db.driver import Database
 from graph_api.domain.enums import ImportMode, Role
@@ -17,7 +18,6 @@ from graph_api.repositories.documents import export_document, import_document
 
 pytestmark = pytest.mark.neo4j
 
-TENANT = "inject-a"
 HOSTILE = [
     "x'}) MATCH (n) DETACH DELETE n //",
     'x"}) MATCH (n) DETACH DELETE n //',
@@ -41,9 +41,18 @@ async def count_nodes(database: Database) -> int:
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def setup(database: Database, make_key: Any) -> dict[str, Any]:
-    await seed(database, TENANT_B, mark=True)
-    return {"key": await make_key(TENANT, "editor"), "b": await dump(database, TENANT_B)}
+async def setup(
+    database: Database, make_key: Any, new_tenant: Callable[[str], str]
+) -> dict[str, Any]:
+    """A tenant to write hostile text in, and a seeded tenant B that must not change."""
+    tenant, tenant_b = new_tenant("inject-a"), new_tenant("inject-b")
+    await seed(database, tenant_b, mark=True)
+    return {
+        "tenant": tenant,
+        "key": await make_key(tenant, "editor"),
+        "tenant_b": tenant_b,
+        "b": await dump(database, tenant_b),
+    }
 
 
 CREATE_ACCOUNT = """mutation($name: String!, $industry: String) {
@@ -94,13 +103,13 @@ async def test_hostile_text_is_stored_verbatim_and_changes_no_query(
     assert [n["name"] for n in nodes] == [hostile, hostile]
     assert [i["evidence"] for n in nodes for i in n["influences"]] == [hostile]
     assert await count_nodes(database) == before + 4  # account, two people, argument
-    assert await dump(database, TENANT_B) == setup["b"], "tenant B untouched"
+    assert await dump(database, setup["tenant_b"]) == setup["b"], "tenant B untouched"
 
 
 async def test_hostile_text_in_an_imported_document_round_trips(
     database: Database, setup: dict[str, Any]
 ) -> None:
-    principal = Principal(TENANT, Role.EDITOR, "test")
+    principal = Principal(setup["tenant"], Role.EDITOR, "test")
     document = {
         "accounts": [
             {
@@ -125,4 +134,4 @@ async def test_hostile_text_in_an_imported_document_round_trips(
     assert (account["name"], account["industry"]) == (HOSTILE[0], HOSTILE[4])
     assert {p["name"] for p in account["stakeholders"]} == {HOSTILE[1], HOSTILE[3]}
     assert account["influences"][0]["evidence"] == HOSTILE[5]
-    assert await dump(database, TENANT_B) == setup["b"]
+    assert await dump(database, setup["tenant_b"]) == setup["b"]

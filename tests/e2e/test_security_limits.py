@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
@@ -17,8 +17,9 @@ pytestmark = pytest.mark.neo4j
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def key(make_key: Any) -> str:
-    return str(await make_key("limits-a", "editor"))
+async def key(make_key: Any, new_tenant: Callable[[str], str]) -> str:
+    """An editor key of an empty tenant of this module's own (no test here writes data)."""
+    return str(await make_key(new_tenant("limits"), "editor"))
 
 
 def limit_of(body: dict[str, Any]) -> str:
@@ -158,9 +159,9 @@ async def test_batching_when_configured(
 
 
 async def test_rate_limit_by_cost_answers_429_with_retry_after(
-    database: Database, neo4j_settings: Settings, make_key: Any
+    database: Database, neo4j_settings: Settings, make_key: Any, tenant: str
 ) -> None:
-    first, second = await make_key("limits-a", "viewer"), await make_key("limits-a", "viewer")
+    first, second = await make_key(tenant, "viewer"), await make_key(tenant, "viewer")
     query = {"query": "{ accounts(first: 5) { edges { node { id } } } }"}  # costs 1 + 5 * 3
     async with await app_client(database, neo4j_settings, rate_limit_cost_per_minute=40) as c:
         statuses = []

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -48,7 +48,6 @@ from graph_api.repositories.keys import create_key
 
 pytestmark = pytest.mark.neo4j
 
-TENANT_A, TENANT_B = "walk-a", "walk-b"
 MARK = "zqb"
 SCALARS: dict[str, Any] = {
     "String": "walk",
@@ -305,13 +304,16 @@ class Walk:
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def world(database: Database, neo4j_settings: Settings) -> Any:
-    await seed(database, TENANT_A, mark=False)
-    await seed(database, TENANT_B, mark=True)
+async def world(
+    database: Database, neo4j_settings: Settings, new_tenant: Callable[[str], str]
+) -> Any:
+    tenant_a, tenant_b = new_tenant("walk-a"), new_tenant("walk-b")
+    await seed(database, tenant_a, mark=False)
+    await seed(database, tenant_b, mark=True)
     keys = {
-        "admin": (await create_key(database, TENANT_A, Role.ADMIN, "walk")).secret,
-        "viewer": (await create_key(database, TENANT_A, Role.VIEWER, "walk")).secret,
-        "b": (await create_key(database, TENANT_B, Role.ADMIN, "walk-b")).secret,
+        "admin": (await create_key(database, tenant_a, Role.ADMIN, "walk")).secret,
+        "viewer": (await create_key(database, tenant_a, Role.VIEWER, "walk")).secret,
+        "b": (await create_key(database, tenant_b, Role.ADMIN, "walk-b")).secret,
     }
     # generous limits: this walk is about tenancy, the limits have their own tests
     settings = neo4j_settings.model_copy(
@@ -331,9 +333,10 @@ async def world(database: Database, neo4j_settings: Settings) -> Any:
             "/graphql", json={"query": get_introspection_query()}, headers=headers
         )
         schema = build_client_schema(introspection.json()["data"])
-        a_ids, b_ids = await ids_by_kind(database, TENANT_A), await ids_by_kind(database, TENANT_B)
-        b_strings = await tenant_strings(database, TENANT_B)
+        a_ids, b_ids = await ids_by_kind(database, tenant_a), await ids_by_kind(database, tenant_b)
+        b_strings = await tenant_strings(database, tenant_b)
         yield {
+            "tenant_b": tenant_b,
             "client": client,
             "keys": keys,
             "walk": Walk(schema, a_ids, b_ids),
@@ -366,7 +369,7 @@ async def test_tenant_a_sees_and_changes_nothing_of_tenant_b(
 ) -> None:
     client, walk = world["client"], world["walk"]
     headers = {"Authorization": f"Bearer {world['keys']['admin']}"}
-    before = await dump(database, TENANT_B)
+    before = await dump(database, world["tenant_b"])
     assert len(before) > 50, "tenant B has its map"
     calls = 0
     for operation, name, field in walk.operations():
@@ -381,7 +384,7 @@ async def test_tenant_a_sees_and_changes_nothing_of_tenant_b(
             )
             assert_clean(response.json(), where)
             if operation == "mutation":
-                assert await dump(database, TENANT_B) == before, f"{where} changed tenant B"
+                assert await dump(database, world["tenant_b"]) == before, f"{where} changed B"
             calls += 1
     assert calls > 100
 

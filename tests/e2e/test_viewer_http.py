@@ -15,11 +15,11 @@ QUERY = "{ viewer { tenant role actor canEdit } }"
     ("role", "can_edit"), [("viewer", False), ("editor", True), ("admin", True)]
 )
 async def test_viewer_names_tenant_and_role(
-    gql: Any, make_key: Any, role: str, can_edit: bool
+    gql: Any, make_key: Any, tenant: str, role: str, can_edit: bool
 ) -> None:
-    key = await make_key("viewer-http", role)
+    key = await make_key(tenant, role)
     viewer = (await gql(key, QUERY))["data"]["viewer"]
-    assert viewer["tenant"] == "viewer-http"
+    assert viewer["tenant"] == tenant
     assert viewer["role"] == role.upper()
     assert viewer["canEdit"] is can_edit
     assert viewer["actor"].startswith("key:")

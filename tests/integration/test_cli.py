@@ -17,7 +17,7 @@ pytestmark = pytest.mark.neo4j
 
 @pytest.fixture(scope="module")
 def cli(neo4j_settings: Settings, database: object) -> CliRunner:
-    """A runner whose commands reach the test database (``database`` empties it first)."""
+    """A runner whose commands reach the test database (``database`` has migrated it)."""
     assert neo4j_settings.neo4j_uri is not None
     return CliRunner(
         env={"NEO4J_URI": neo4j_settings.neo4j_uri, "NEO4J_PASSWORD": neo4j_settings.neo4j_password}
@@ -30,31 +30,34 @@ def _invoke(cli: CliRunner, *args: str) -> str:
     return result.stdout
 
 
-def test_import_export_plan_round_trip(cli: CliRunner, tmp_path: Path) -> None:
-    _invoke(cli, "import", str(DEMO_SEEDS_DIR / "00-playbook.json"), "--tenant", "cli-a")
+def test_import_export_plan_round_trip(cli: CliRunner, tmp_path: Path, tenant: str) -> None:
+    _invoke(cli, "import", str(DEMO_SEEDS_DIR / "00-playbook.json"), "--tenant", tenant)
     tessaro = DEMO_SEEDS_DIR / "50-tessaro-packaging.json"
-    summary = json.loads(_invoke(cli, "import", str(tessaro), "--tenant", "cli-a"))
+    summary = json.loads(_invoke(cli, "import", str(tessaro), "--tenant", tenant))
     assert summary["mode"] == "MERGE"
     assert summary["accounts"][0]["created"] is True
 
-    exported = _invoke(cli, "export", "--tenant", "cli-a", "--account", "acct-tessaro")
+    exported = _invoke(cli, "export", "--tenant", tenant, "--account", "acct-tessaro")
     copy = tmp_path / "tessaro.json"
     copy.write_text(exported, encoding="utf-8")
-    again = json.loads(_invoke(cli, "import", str(copy), "--tenant", "cli-a", "--mode", "replace"))
+    again = json.loads(_invoke(cli, "import", str(copy), "--tenant", tenant, "--mode", "replace"))
     assert again["accounts"][0]["changed"] is False  # the export is what is stored
 
-    _invoke(cli, "import", str(copy), "--tenant", "cli-b")
-    text = _invoke(cli, "plan", "--tenant", "cli-b", "--opportunity", "opp-tessaro-lines")
+    other = f"{tenant}-b"
+    _invoke(cli, "import", str(copy), "--tenant", other)
+    text = _invoke(cli, "plan", "--tenant", other, "--opportunity", "opp-tessaro-lines")
     assert "Win probability: 0.50 now, 0.63 with the plan" in text
     assert "Pays for itself in nine months" in text
     data = json.loads(
-        _invoke(cli, "plan", "--tenant", "cli-b", "--opportunity", "opp-tessaro-lines", "--json")
+        _invoke(cli, "plan", "--tenant", other, "--opportunity", "opp-tessaro-lines", "--json")
     )
     assert data["decisionRule"] == "ECONOMIC_BUYER"
     assert data["approvers"][0]["status"] == "COVERED"
 
 
-def test_bad_document_is_refused_with_every_problem(cli: CliRunner, tmp_path: Path) -> None:
+def test_bad_document_is_refused_with_every_problem(
+    cli: CliRunner, tmp_path: Path, tenant: str
+) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(
         json.dumps(
@@ -70,26 +73,26 @@ def test_bad_document_is_refused_with_every_problem(cli: CliRunner, tmp_path: Pa
         ),
         encoding="utf-8",
     )
-    result = cli.invoke(app, ["import", str(bad), "--tenant", "cli-a"])
+    result = cli.invoke(app, ["import", str(bad), "--tenant", tenant])
     assert result.exit_code == 1
     assert "$.accounts[0].influences[0].strength: must be in (0, 1]" in result.output
     assert "nothing was written" in result.output
-    missing = cli.invoke(app, ["export", "--tenant", "cli-a", "--account", "x"])
+    missing = cli.invoke(app, ["export", "--tenant", tenant, "--account", "x"])
     assert missing.exit_code == 1
     assert "not found" in missing.output
 
 
-def test_keys_create_list_rotate_revoke(cli: CliRunner) -> None:
-    key = _invoke(cli, "keys", "create", "--tenant", "cli-keys", "--role", "viewer").strip()
+def test_keys_create_list_rotate_revoke(cli: CliRunner, tenant: str) -> None:
+    key = _invoke(cli, "keys", "create", "--tenant", tenant, "--role", "viewer").strip()
     assert key.startswith("fbk_")
     key_id = key.split("_")[1]
-    assert key_id in _invoke(cli, "keys", "list", "--tenant", "cli-keys")
+    assert key_id in _invoke(cli, "keys", "list", "--tenant", tenant)
     rotated = _invoke(cli, "keys", "rotate", key_id).strip()
     assert rotated.startswith("fbk_")
     assert rotated != key
-    listing = _invoke(cli, "keys", "list", "--tenant", "cli-keys")
+    listing = _invoke(cli, "keys", "list", "--tenant", tenant)
     old = next(line for line in listing.splitlines() if line.startswith(key_id))
     assert old.rstrip().endswith("+00:00")  # revoked at
     _invoke(cli, "keys", "revoke", rotated.split("_")[1])
-    bad_role = cli.invoke(app, ["keys", "create", "--tenant", "cli-keys", "--role", "owner"])
+    bad_role = cli.invoke(app, ["keys", "create", "--tenant", tenant, "--role", "owner"])
     assert bad_role.exit_code != 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,7 +17,6 @@ from graph_api.repositories.documents import import_document
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.asyncio(loop_scope="session")]
 
-TENANT = "coaching-demo"
 PLAN = """
 query Plan($id: ID!, $options: CoachingOptions) {
   coachingPlan(opportunityId: $id, options: $options) {
@@ -36,13 +36,22 @@ query Plan($id: ID!, $options: CoachingOptions) {
 """
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def seeded(database: Database) -> None:
-    principal = Principal(TENANT, Role.ADMIN, "test")
-    for path in sorted(DEMO_SEEDS_DIR.glob("*.json")):
+async def seed(database: Database, tenant: str, *names: str) -> None:
+    """The demo documents (those named, else all) imported for ``tenant``."""
+    principal = Principal(tenant, Role.ADMIN, "test")
+    folder = DEMO_SEEDS_DIR
+    for path in [folder / name for name in names] or sorted(folder.glob("*.json")):
         await import_document(
             database, principal, json.loads(path.read_text("utf-8")), ImportMode.REPLACE
         )
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def seeded(database: Database, new_tenant: Callable[[str], str]) -> str:
+    """A tenant holding the demo documents, which the tests here only read."""
+    tenant = new_tenant("coaching")
+    await seed(database, tenant)
+    return tenant
 
 
 async def _id(gql: Any, key: str, kind: str, external_id: str) -> str:
@@ -51,9 +60,9 @@ async def _id(gql: Any, key: str, kind: str, external_id: str) -> str:
 
 
 async def test_tessaro_plan_matches_the_hand_computed_readme_example(
-    seeded: None, gql: Any, make_key: Any
+    seeded: str, gql: Any, make_key: Any
 ) -> None:
-    key = await make_key(TENANT, "viewer")
+    key = await make_key(seeded, "viewer")
     body = await gql(key, PLAN, {"id": await _id(gql, key, "opportunity", "opp-tessaro-lines")})
     assert "errors" not in body, body
     plan = body["data"]["coachingPlan"]
@@ -84,9 +93,9 @@ async def test_tessaro_plan_matches_the_hand_computed_readme_example(
 
 
 async def test_blocker_and_rival_champion_show_as_threats(
-    seeded: None, gql: Any, make_key: Any
+    seeded: str, gql: Any, make_key: Any
 ) -> None:
-    key = await make_key(TENANT, "viewer")
+    key = await make_key(seeded, "viewer")
     body = await gql(key, PLAN, {"id": await _id(gql, key, "opportunity", "opp-halden-clinical")})
     assert "errors" not in body, body
     plan = body["data"]["coachingPlan"]
@@ -103,9 +112,9 @@ async def test_blocker_and_rival_champion_show_as_threats(
 
 
 async def test_fallback_warning_without_economic_buyer(
-    seeded: None, gql: Any, make_key: Any
+    seeded: str, gql: Any, make_key: Any
 ) -> None:
-    key = await make_key(TENANT, "viewer")
+    key = await make_key(seeded, "viewer")
     body = await gql(key, PLAN, {"id": await _id(gql, key, "opportunity", "opp-tessaro-group")})
     plan = body["data"]["coachingPlan"]
     assert plan["decisionRule"] == "UNANIMOUS"
@@ -113,9 +122,9 @@ async def test_fallback_warning_without_economic_buyer(
 
 
 async def test_options_are_validated_with_named_errors(
-    seeded: None, gql: Any, make_key: Any
+    seeded: str, gql: Any, make_key: Any
 ) -> None:
-    key = await make_key(TENANT, "viewer")
+    key = await make_key(seeded, "viewer")
     opportunity = await _id(gql, key, "opportunity", "opp-tessaro-lines")
     body = await gql(
         key, PLAN, {"id": opportunity, "options": {"maxHops": 9, "capacityPerChampion": 0}}
@@ -127,9 +136,9 @@ async def test_options_are_validated_with_named_errors(
 
 
 async def test_another_tenants_opportunity_is_not_found(
-    seeded: None, gql: Any, make_key: Any
+    seeded: str, gql: Any, make_key: Any
 ) -> None:
-    mine = await make_key(TENANT, "viewer")
+    mine = await make_key(seeded, "viewer")
     opportunity = await _id(gql, mine, "opportunity", "opp-tessaro-lines")
     stranger = await make_key("someone-else", "admin")
     body = await gql(stranger, PLAN, {"id": opportunity})
@@ -137,8 +146,8 @@ async def test_another_tenants_opportunity_is_not_found(
     assert body["data"] is None
 
 
-async def test_influence_paths_and_account_graph(seeded: None, gql: Any, make_key: Any) -> None:
-    key = await make_key(TENANT, "viewer")
+async def test_influence_paths_and_account_graph(seeded: str, gql: Any, make_key: Any) -> None:
+    key = await make_key(seeded, "viewer")
     stefan = await _id(gql, key, "stakeholder", "p-tessaro-stefan")
     giulia = await _id(gql, key, "stakeholder", "p-tessaro-giulia")
     body = await gql(
@@ -179,23 +188,22 @@ async def test_influence_paths_and_account_graph(seeded: None, gql: Any, make_ke
 
 
 async def test_tenant_settings_are_the_default_options(
-    seeded: None, gql: Any, make_key: Any
+    database: Database, tenant: str, gql: Any, make_key: Any
 ) -> None:
-    admin = await make_key(TENANT, "admin")
+    # in a tenant of this test's own, since it changes the tenant's settings
+    await seed(database, tenant, "00-playbook.json", "50-tessaro-packaging.json")
+    admin = await make_key(tenant, "admin")
     opportunity = await _id(gql, admin, "opportunity", "opp-tessaro-lines")
     update = (
         "mutation S($h: Int) { updateTenantSettings(maxHops: $h) {"
         " ... on TenantSettings { maxHops } } }"
     )
     assert (await gql(admin, update, {"h": 1}))["data"]["updateTenantSettings"]["maxHops"] == 1
-    try:
-        one_hop = (await gql(admin, PLAN, {"id": opportunity}))["data"]["coachingPlan"]
-        [giulia] = one_hop["approvers"]
-        # the payback argument needed two hops (via the CEO); within one it cannot travel
-        assert all(len(p["path"]) == 2 for p in giulia["plays"])
-        assert "a-roi-payback" not in {p["argument"]["externalId"] for p in giulia["plays"]}
-        explicit = (await gql(admin, PLAN, {"id": opportunity, "options": {"maxHops": 3}}))
-        best = explicit["data"]["coachingPlan"]["approvers"][0]["plays"][0]
-        assert best["argument"]["externalId"] == "a-roi-payback"
-    finally:
-        await gql(admin, update, {"h": 3})
+    one_hop = (await gql(admin, PLAN, {"id": opportunity}))["data"]["coachingPlan"]
+    [giulia] = one_hop["approvers"]
+    # the payback argument needed two hops (via the CEO); within one it cannot travel
+    assert all(len(p["path"]) == 2 for p in giulia["plays"])
+    assert "a-roi-payback" not in {p["argument"]["externalId"] for p in giulia["plays"]}
+    explicit = (await gql(admin, PLAN, {"id": opportunity, "options": {"maxHops": 3}}))
+    best = explicit["data"]["coachingPlan"]["approvers"][0]["plays"][0]
+    assert best["argument"]["externalId"] == "a-roi-payback"

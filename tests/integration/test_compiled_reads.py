@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,8 +46,6 @@ from graph_api.repositories.documents import import_document
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.asyncio(loop_scope="session")]
 
-TENANT = "compiled-a"
-OTHER = "compiled-b"
 EXECUTOR_ONLY = frozenset({"history", "changes"})
 MAX_DEPTH = 5
 SCHEMA = build_schema()
@@ -60,6 +59,7 @@ def cursor(offset: int) -> str:
 class Seeded:
     """Keys to look things up by: the tenant's, another tenant's, and nobody's."""
 
+    tenant: str
     ids: dict[str, list[str]]  # label -> ids (ours, then the other tenant's, then unknown)
     external_ids: dict[str, list[str]]
 
@@ -68,8 +68,9 @@ class Seeded:
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def seeded(database: Database) -> Seeded:
-    for tenant in (TENANT, OTHER):
+async def seeded(database: Database, new_tenant: Callable[[str], str]) -> Seeded:
+    ours, theirs = new_tenant("compiled"), new_tenant("compiled-other")
+    for tenant in (ours, theirs):
         principal = Principal(tenant, Role.ADMIN, "test")
         for path in sorted(DEMO_SEEDS_DIR.glob("*.json")):
             document = json.loads(path.read_text("utf-8"))
@@ -79,24 +80,24 @@ async def seeded(database: Database) -> Seeded:
             "MATCH (n) WHERE n.tenantId IN [$a, $b] AND labels(n)[0] IN $labels "
             "RETURN n.tenantId AS tenant, labels(n)[0] AS label, n.id AS id, "
             "n.externalId AS externalId ORDER BY tenant, label, id",
-            a=TENANT,
-            b=OTHER,
+            a=ours,
+            b=theirs,
             labels=list(NODE_KINDS),
         )
         rows = [r.data() async for r in result]
     ids: dict[str, list[str]] = {}
     external_ids: dict[str, list[str]] = {}
     for row in rows:
-        if row["tenant"] == TENANT:
+        if row["tenant"] == ours:
             ids.setdefault(row["label"], []).append(row["id"])
             external_ids.setdefault(row["label"], []).append(row["externalId"])
     for row in rows:  # another tenant's ids behave like unknown ones
-        if row["tenant"] == OTHER and row["label"] in ids:
+        if row["tenant"] == theirs and row["label"] in ids:
             ids[row["label"]].append(row["id"])
     for label, found in ids.items():
         found.append(f"{found[0].split('_')[0]}_unknown")
         external_ids[label].append("no-such-external-id")
-    return Seeded(ids, external_ids)
+    return Seeded(ours, ids, external_ids)
 
 
 # --- the generator ----------------------------------------------------------------------
@@ -323,7 +324,7 @@ async def compiled_answer(
 async def test_compiled_reads_answer_what_the_executor_answers(
     database: Database, seeded: Seeded, data: st.DataObject
 ) -> None:
-    principal = Principal(TENANT, Role.VIEWER, "key:compiled")
+    principal = Principal(seeded.tenant, Role.VIEWER, "key:compiled")
     query, variables = data.draw(documents(SCHEMA._schema, seeded))
     expected = await executor_answer(database, principal, query, variables)
     answered = await compiled_answer(database, principal, query, variables)

@@ -24,9 +24,9 @@ from graph_api.domain.ids import kind_of_id, new_id
 from graph_api.domain.values import NAME_MAX
 from graph_api.errors import InvalidInput
 
-# DESIGN section 2's example. It references p-cfo and p-ivan without listing them (the
-# example is abbreviated), which MERGE allows when the account already stores them.
-DESIGN_EXAMPLE: dict[str, Any] = {
+# An abbreviated account document (the full one is in docs/document.md). It references p-cfo
+# and p-ivan without listing them, which MERGE allows when the account already stores them.
+DOCUMENT_EXAMPLE: dict[str, Any] = {
     "playbook": {
         "concerns": [
             {"externalId": "c-downtime", "name": "Operational downtime", "category": "RISK"}
@@ -72,7 +72,7 @@ DESIGN_EXAMPLE: dict[str, Any] = {
 
 def complete_example() -> dict[str, Any]:
     """The example with the stakeholders it mentions listed: self-contained, valid in REPLACE."""
-    document = copy.deepcopy(DESIGN_EXAMPLE)
+    document = copy.deepcopy(DOCUMENT_EXAMPLE)
     document["accounts"][0]["stakeholders"] += [
         {"externalId": "p-cfo", "name": "Carla Ortiz", "title": "CFO", "seniority": "C_LEVEL"},
         {"externalId": "p-ivan", "name": "Ivan Petrov", "title": "IT Director"},
@@ -101,8 +101,8 @@ def edited(**paths: Any) -> dict[str, Any]:
     return document
 
 
-def test_design_example_is_valid_in_merge() -> None:
-    document = validate_document(DESIGN_EXAMPLE)
+def test_document_example_is_valid_in_merge() -> None:
+    document = validate_document(DOCUMENT_EXAMPLE)
     assert document.nodes["Stakeholder"][0]["props"]["name"] == "Dana Whitfield"
     seats = {row["source"]: row["props"] for row in document.links["SITS_ON"]}
     assert seats["p-cfo"]["veto"] is True
@@ -111,8 +111,8 @@ def test_design_example_is_valid_in_merge() -> None:
     assert seats["p-dana"]["veto"] is None
 
 
-def test_design_example_leaves_stored_members_and_playbook_to_the_store() -> None:
-    references = validate_document(DESIGN_EXAMPLE).references
+def test_document_example_leaves_stored_members_and_playbook_to_the_store() -> None:
+    references = validate_document(DOCUMENT_EXAMPLE).references
     assert {(r.label, r.external_id, r.scope) for r in references} == {
         ("Account", "acct-northwind", None),
         ("Argument", "a-roi", None),
@@ -123,7 +123,7 @@ def test_design_example_leaves_stored_members_and_playbook_to_the_store() -> Non
 
 
 def test_replace_requires_every_stakeholder_in_the_document() -> None:
-    problems = problems_of(DESIGN_EXAMPLE, ImportMode.REPLACE)
+    problems = problems_of(DOCUMENT_EXAMPLE, ImportMode.REPLACE)
     assert "$.accounts[0].stakeholders[0].reportsTo: unknown stakeholder 'p-cfo'" in problems
     assert "$.accounts[0].conflicts[0].from: unknown stakeholder 'p-ivan'" in problems
     validate_document(complete_example(), ImportMode.REPLACE)

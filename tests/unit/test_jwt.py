@@ -51,6 +51,18 @@ def claims(**overrides: Any) -> dict[str, Any]:
     return {k: v for k, v in base.items() if v is not None}
 
 
+TIME_CLAIMS = frozenset({"exp", "nbf", "iat"})
+
+
+def at_run_time(overrides: dict[str, Any]) -> dict[str, Any]:
+    """Time claims given as seconds from now, turned into timestamps now."""
+    now = int(time.time())
+    return {
+        name: now + value if name in TIME_CLAIMS and value is not None else value
+        for name, value in overrides.items()
+    }
+
+
 def settings(**values: Any) -> Settings:
     return Settings(FLAGBEARER_JWT_AUDIENCE=AUDIENCE, FLAGBEARER_JWT_ISSUER=ISSUER, **values)
 
@@ -109,9 +121,11 @@ def test_tenant_and_role_come_from_the_configured_claims(rsa_private: rsa.RSAPri
 @pytest.mark.parametrize(
     ("overrides", "reason"),
     [
-        ({"exp": int(time.time()) - 120}, "expired"),
-        ({"nbf": int(time.time()) + 600}, "not yet valid"),
-        ({"iat": int(time.time()) + 600}, "not yet valid"),
+        # Times are offsets from the moment the test runs (see ``at_run_time``): a timestamp
+        # taken at collection is already stale when a long suite reaches this test.
+        ({"exp": -120}, "expired"),
+        ({"nbf": +600}, "not yet valid"),
+        ({"iat": +600}, "not yet valid"),
         ({"aud": "someone-else"}, "audience"),
         ({"iss": "https://evil.example/"}, "issuer"),
         ({"exp": None}, "exp"),
@@ -128,7 +142,7 @@ def test_wrong_claims_are_refused(
     overrides: dict[str, Any],
     reason: str,
 ) -> None:
-    token = jwt.encode(claims(**overrides), rsa_private, algorithm="RS256")
+    token = jwt.encode(claims(**at_run_time(overrides)), rsa_private, algorithm="RS256")
     assert reason.lower() in refused(rsa_verifier, token).lower()
 
 

@@ -1,7 +1,7 @@
 """Shape checks on the demo seed documents (graph_api/seeds/demo/*.json), without a database.
 
 These cover what can be checked on the JSON alone: the invariants the importer enforces
-(DESIGN section 2), the coverage of the playbook, the scenario each demo account is meant to
+(docs/document.md), the coverage of the playbook, the scenario each demo account is meant to
 show, and that the generated files are exactly what their generator scripts produce.
 """
 

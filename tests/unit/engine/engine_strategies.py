@@ -1,7 +1,7 @@
 """Random committees and an independent brute-force model of reach, shared by the property tests.
 
-The brute force re-derives relay factors from DESIGN (not from the engine's committee
-module), enumerates every simple path, and multiplies in path order.
+The brute force re-derives relay factors from docs/coaching-model.md (not from the engine's
+committee module), enumerates every simple path, and multiplies in path order.
 """
 
 from __future__ import annotations
@@ -159,7 +159,7 @@ def subgraphs(
 
 
 def relay_of(graph: Subgraph, pid: str) -> float:
-    """DESIGN's relay factors, written out again."""
+    """The documented relay factors, written out again."""
     seat = graph.seats.get(pid)
     factor = 0.8
     if seat is not None:

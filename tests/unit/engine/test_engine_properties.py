@@ -30,8 +30,9 @@ from graph_api.engine.committee import read_committee
 from graph_api.engine.probability import lifted
 from graph_api.engine.reach import Network
 
+# How many examples comes from the test profile (tests/conftest.py): few in bin/test, many in
+# bin/test --thorough.
 FAST = settings(
-    max_examples=100,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow],

@@ -1,4 +1,4 @@
-"""Deal risk (DESIGN section 6) on small hand-checked accounts: every number is worked out in
+"""Deal risk (docs/coaching-model.md) on small hand-checked accounts: every number is worked out in
 the comment or the assertion next to it."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Deal risk (DESIGN section 6) on random committees, checked against brute force.
+"""Deal risk (docs/coaching-model.md) on random committees, checked against brute force.
 
 - criticality: by enumerating every approve/refuse outcome under the rule, written out again;
 - key people: by removing each person from the subgraph by hand and replanning from scratch;
@@ -77,7 +77,7 @@ def decimal(number: float) -> Fraction:
 
 
 def wins(graph: Subgraph, approving: set[str]) -> bool:
-    """Whether the deal is won when exactly ``approving`` approve (DESIGN section 3)."""
+    """Whether the deal is won when exactly ``approving`` approve (docs/coaching-model.md)."""
     approvers = approvers_of(graph)
     if not approvers:
         return False
@@ -170,7 +170,7 @@ def removed(graph: Subgraph, gone: Iterable[str]) -> Subgraph:
 
 
 def left(graph: Subgraph, gone: Iterable[str]) -> Subgraph:
-    """DESIGN's "as if they had left": removed, but an approver seat stays, UNKNOWN, bare."""
+    """The model's "as if they had left": removed, but an approver seat stays, UNKNOWN, bare."""
     out = set(gone)
     rebuilt = removed(graph, out)
     vacant = {
