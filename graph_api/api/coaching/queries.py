@@ -7,7 +7,9 @@ that same load (no further queries).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
+from typing import Any
 
 import strawberry
 
@@ -130,24 +132,38 @@ def graph_edges(account_map: AccountMap) -> list[EdgeRow]:
     edges: list[EdgeRow] = []
     for kind, weight, topics, evidence in _EDGES:
         column, _ = next(c for c in AccountMap.LISTS.values() if c[1] is kind)
-        names = ("sourceId", "targetId", *(n for n in (weight, topics, evidence) if n))
-        read = kind.columns(*names)
+        at = {name: kind.row_names.index(name) for name in (weight, topics, evidence) if name}
+        w, t, e = (at.get(name) if name else None for name in (weight, topics, evidence))
+        kind_name = kind.type
         for row in account_map.rows[column]:
-            values = iter(read(row))
-            source, target = next(values), next(values)
+            source, target = row[0], row[1]
             edges.append(
                 (
-                    f"{kind.type}:{source}:{target}",
+                    f"{kind_name}:{source}:{target}",
                     source,
                     target,
-                    kind.type,
-                    float(next(values)) if weight else None,
-                    list(next(values)) if topics else [],
-                    next(values) if evidence else None,
+                    kind_name,
+                    None if w is None else float(row[w]),
+                    [] if t is None else list(_topics(None if row[t] is None else tuple(row[t]))),
+                    None if e is None else row[e],
                 )
             )
-    edges.sort(key=lambda e: e[0])
+    edges.sort(key=lambda edge: edge[0])
     return edges
+
+
+_READ_TOPICS = INFLUENCE.columns("topics")
+_TOPICS_AT = INFLUENCE.row_names.index("topics")
+
+
+@functools.cache
+def _topics(stored: tuple[str, ...] | None) -> tuple[ConcernCategory, ...]:
+    """Stored topics as an Influence record holds them (the declared default when absent);
+    thousands of edges share a few distinct sets."""
+    row: list[Any] = [None] * len(INFLUENCE.row_names)
+    row[_TOPICS_AT] = None if stored is None else list(stored)
+    found: tuple[ConcernCategory, ...] = _READ_TOPICS(row)[0]
+    return found
 
 
 def graph_nodes(account_map: AccountMap) -> list[GraphNode]:
