@@ -100,7 +100,9 @@ def serve_processes(host: str, port: int, settings: Settings, workers: int) -> N
     stops them all). The parent exits once every worker has, killing any still running
     ``grace + margin`` seconds after the signal.
     """
-    listener = uvicorn.Config("graph_api.app:create_app", host=host, port=port).bind_socket()
+    listener = uvicorn.Config(
+        "graph_api.app:create_app", host=host, port=port, log_config=None
+    ).bind_socket()
     spawn = multiprocessing.get_context("spawn")
     stop = threading.Event()
 
