@@ -16,9 +16,11 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph_api.api.briefs import brief_routes
+from graph_api.api.compiled.compiler import ReadCompiler
+from graph_api.api.compiled.lane import CompiledReads
 from graph_api.api.explorer import explorer_routes
 from graph_api.api.ratelimit import rate_limiter_for
-from graph_api.api.schema import build_schema
+from graph_api.api.schema import Schema, build_schema
 from graph_api.api.view import (
     GRAPHQL_RESPONSE_MEDIA_TYPE,
     JSON_MEDIA_TYPE,
@@ -104,6 +106,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             if listener is not None:
                 listener.close()
             await rate_limiter.aclose()
+            await graphql_endpoint.aclose()
             flush_traces()
             if owned:
                 await db.close()
@@ -114,6 +117,16 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         graphql_ide=None if settings.production else "graphiql",
         allow_queries_via_get=True,
     )
+    schema = view.schema
+    assert isinstance(schema, Schema)
+    assert schema.documents is not None  # a schema built with settings checks documents
+    compiled = CompiledReads(
+        schema.documents,
+        ReadCompiler(schema, settings.max_page_size),
+        rate_limiter,
+        settings,
+    )
+    graphql_endpoint = AuthenticatedGraphQL(view, lambda: app.state.database, settings, compiled)
     app = Starlette(lifespan=lifespan)
     if database is not None:  # usable at once, e.g. by tests that do not run the lifespan
         app.state.database = database
@@ -137,13 +150,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint(settings)),
-            Route(
-                "/graphql",
-                AuthenticatedGraphQL(view, lambda: app.state.database, settings),
-                methods=["GET", "POST"],
-            ),
+            Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
             *explorer_routes(),
-            *brief_routes(settings, lambda: app.state.database),
+            *brief_routes(settings, lambda: app.state.database, graphql_endpoint.authenticator),
         ]
     )
     app.add_middleware(

@@ -99,13 +99,23 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     demo: Annotated[bool, typer.Option(help="Load the demo tenant and print a demo key.")] = False,
+    workers: Annotated[
+        int,
+        typer.Option(min=1, max=64, help="Worker processes sharing the port (one per core)."),
+    ] = 1,
 ) -> None:
     """Serve GraphQL at /graphql (starts the local Neo4j first when NEO4J_URI is unset)."""
     from graph_api.app import create_app  # noqa: PLC0415 - only serve needs the server
     from graph_api.observability.logs import configure_logging  # noqa: PLC0415
     from graph_api.server import serve as run_server  # noqa: PLC0415
+    from graph_api.server import serve_processes  # noqa: PLC0415
 
     settings = load_settings()
+    if workers > 1 and settings.metrics_address is not None:
+        fail(
+            "FLAGBEARER_METRICS_ADDRESS binds one listener per process: with --workers, set"
+            " FLAGBEARER_METRICS_TOKEN instead (each worker serves /metrics on the API port)"
+        )
     try:
         settings.refuse_if_unsafe()
     except UnsafeSettings as error:
@@ -123,6 +133,9 @@ def serve(
         typer.echo(f"Explorer: {base}/explorer/#key={key}&account=acct-halden")
         typer.echo(f"Demo key (tenant '{DEMO_TENANT}', editor): {key}")
     configure_logging(settings)
+    if workers > 1:
+        serve_processes(host, port, settings, workers)
+        return
     run_server(create_app(settings), host, port, settings)
 
 

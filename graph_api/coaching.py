@@ -16,13 +16,21 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from graph_api import engine
 from graph_api.config import Settings
 from graph_api.db.driver import Database
 from graph_api.domain.enums import ConcernCategory, DecisionRule
-from graph_api.domain.kinds import Argument, Opportunity, Stakeholder
+from graph_api.domain.kinds import (
+    CONFLICT,
+    INFLUENCE,
+    STAKEHOLDER_CONCERN,
+    Argument,
+    Opportunity,
+    Stakeholder,
+)
 from graph_api.engine.committee import read_committee
 from graph_api.engine.departures import departed
 from graph_api.engine.plan import PlayKey
@@ -124,22 +132,41 @@ def budget_of(settings: Settings) -> engine.Budget:
     )
 
 
+def _topic_set(topics: list[str] | None) -> frozenset[ConcernCategory]:
+    """An influence's topics (stored; absent is none, as declared); the few distinct sets
+    that recur across thousands of edges are made once."""
+    return _topics(tuple(topics) if topics else ())
+
+
 @functools.cache
-def _topic_set(topics: tuple[ConcernCategory, ...]) -> frozenset[ConcernCategory]:
-    """A few distinct topic sets recur across thousands of edges: one frozenset each."""
-    return frozenset(topics)
+def _topics(topics: tuple[str, ...]) -> frozenset[ConcernCategory]:
+    return frozenset(ConcernCategory(t) for t in topics)
 
 
+@functools.cache
 def _day(stored: str | None) -> date | None:
+    """A stored date; a few distinct days recur across thousands of facts."""
     return None if stored is None else date.fromisoformat(stored)
+
+
+_INFLUENCE = itemgetter(
+    *(
+        INFLUENCE.row_names.index(n)
+        for n in ("sourceId", "targetId", "strength", "topics", "verifiedAt")
+    )
+)
+"""An influence's columns as stored (topics and the day are read through caches below)."""
+_CONFLICT = CONFLICT.columns("sourceId", "targetId", "strength", "verifiedAt")
+_CARES_ABOUT = STAKEHOLDER_CONCERN.columns("sourceId", "targetId", "weight")
 
 
 def to_engine_subgraph(account_map: AccountMap) -> engine.Subgraph:
     """The engine's view of a loaded map (plain values, ids as keys)."""
     opportunity = account_map.opportunity
+    rows = account_map.rows  # the thousands of edges are read as rows, without records
     cares_about: dict[str, dict[str, float]] = {}
-    for link in account_map.cares_about:
-        cares_about.setdefault(link.source_id, {})[link.target_id] = link.weight
+    for source, target, weight in map(_CARES_ABOUT, rows["caresAbout"]):
+        cares_about.setdefault(source, {})[target] = weight
     return engine.Subgraph(
         # without an opportunity only reach and paths are asked for, which ignore the rule
         opportunity_id=opportunity.id if opportunity is not None else "",
@@ -160,14 +187,12 @@ def to_engine_subgraph(account_map: AccountMap) -> engine.Subgraph:
             for s in account_map.seats
         },
         influences=tuple(
-            engine.Influence(
-                i.source_id, i.target_id, i.strength, _topic_set(i.topics), _day(i.verified_at)
-            )
-            for i in account_map.influences
+            engine.Influence(source, target, strength, _topic_set(topics), _day(verified))
+            for source, target, strength, topics, verified in map(_INFLUENCE, rows["influences"])
         ),
         conflicts=tuple(
-            engine.Conflict(c.source_id, c.target_id, c.strength, _day(c.verified_at))
-            for c in account_map.conflicts
+            engine.Conflict(source, target, strength, _day(verified))
+            for source, target, strength, verified in map(_CONFLICT, rows["conflicts"])
         ),
         advocacy=tuple(
             engine.Advocacy(a.source_id, a.target_id, a.strength) for a in account_map.advocacy

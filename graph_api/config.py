@@ -137,6 +137,12 @@ class Settings(BaseSettings):
     rate_limit_cost_per_minute: int = Field(
         default=60_000, gt=0, alias="FLAGBEARER_RATE_LIMIT_COST"
     )
+    # A process keeps an API key it has checked for this long before asking Neo4j again, so
+    # a key revoked elsewhere (the CLI, another API process) stops working within this
+    # bound; revoking or rotating through this process's API drops it at once. 0: no cache.
+    key_cache_seconds: float = Field(
+        default=5.0, ge=0, le=60, alias="FLAGBEARER_KEY_CACHE_SECONDS"
+    )
 
     jwt_jwks_url: str | None = Field(default=None, alias="FLAGBEARER_JWT_JWKS_URL")
     jwt_public_key: str | None = Field(default=None, alias="FLAGBEARER_JWT_PUBLIC_KEY")

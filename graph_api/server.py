@@ -6,20 +6,30 @@ finish for ``FLAGBEARER_SHUTDOWN_GRACE_SECONDS``; requests still running then ar
 and the process exits. A watchdog ends the process :data:`FORCE_EXIT_MARGIN` seconds after
 that, whatever happens (a request stuck on the event loop, a close that hangs), so an
 orchestrator's SIGTERM is always honoured in ``grace + margin`` seconds.
+
+uvicorn runs on uvloop with the httptools parser (both dependencies), without its access log
+(the service writes one line per request itself). :func:`serve_processes` runs several
+such servers as worker processes sharing one listening socket (``graph-api serve
+--workers N``): each has its own driver, caches and rate-limit buckets; SIGTERM to the
+parent reaches every worker, and each drains and exits within the same bound.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import signal
+import socket
 import threading
+import time
+from multiprocessing.process import BaseProcess
 from types import FrameType
 
 import uvicorn
 from starlette.types import ASGIApp
 
-from graph_api.config import Settings
+from graph_api.config import Settings, load_settings
 
 log = logging.getLogger("graph_api.server")
 FORCE_EXIT_MARGIN = 5.0
@@ -53,12 +63,79 @@ class BoundedShutdownServer(uvicorn.Server):
         os._exit(FORCED_EXIT_STATUS)
 
 
-def serve(app: ASGIApp, host: str, port: int, settings: Settings) -> None:
-    """Run ``app`` until SIGTERM or Ctrl-C, then drain and exit in bounded time."""
+def _server(app: ASGIApp, host: str, port: int, settings: Settings) -> BoundedShutdownServer:
     grace = settings.shutdown_grace_seconds
     # graph_api.access writes one line per request; uvicorn keeps to its own start-up lines
     config = uvicorn.Config(
         app, host=host, port=port, log_level="info", timeout_graceful_shutdown=grace,
-        log_config=None, access_log=False,
+        log_config=None, access_log=False, loop="uvloop", http="httptools",
     )
-    BoundedShutdownServer(config, force_exit_after=grace + FORCE_EXIT_MARGIN).run()
+    return BoundedShutdownServer(config, force_exit_after=grace + FORCE_EXIT_MARGIN)
+
+
+def serve(app: ASGIApp, host: str, port: int, settings: Settings) -> None:
+    """Run ``app`` until SIGTERM or Ctrl-C, then drain and exit in bounded time."""
+    _server(app, host, port, settings).run()
+
+
+WORKER_START_SECONDS = 30.0
+"""A worker that dies sooner than this after it started is not restarted (it cannot start)."""
+
+
+def _worker(listener: socket.socket, host: str, port: int) -> None:
+    """One worker process: the app from the environment's settings, on the shared socket."""
+    from graph_api.app import create_app  # noqa: PLC0415 - a fresh process imports it here
+    from graph_api.observability.logs import configure_logging  # noqa: PLC0415
+
+    settings = load_settings()
+    configure_logging(settings)
+    _server(create_app(settings), host, port, settings).run(sockets=[listener])
+
+
+def serve_processes(host: str, port: int, settings: Settings, workers: int) -> None:
+    """``workers`` processes serving the app on one socket until SIGTERM or Ctrl-C.
+
+    The parent binds the socket, starts the workers and forwards SIGTERM and SIGINT to
+    them; a worker that dies is replaced (unless it died while starting, when the parent
+    stops them all). The parent exits once every worker has, killing any still running
+    ``grace + margin`` seconds after the signal.
+    """
+    listener = uvicorn.Config(
+        "graph_api.app:create_app", host=host, port=port, log_config=None
+    ).bind_socket()
+    spawn = multiprocessing.get_context("spawn")
+    stop = threading.Event()
+
+    def start() -> tuple[BaseProcess, float]:
+        process = spawn.Process(target=_worker, args=(listener, host, port), daemon=False)
+        process.start()
+        return process, time.monotonic()
+
+    def on_signal(sig: int, _: FrameType | None) -> None:
+        stop.set()
+        for process, _started in running:
+            if process.pid is not None and process.exitcode is None:
+                os.kill(process.pid, sig)
+
+    running = [start() for _ in range(workers)]
+    log.info("started %d worker processes on %s:%d", workers, host, port)
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, on_signal)
+    while not stop.wait(0.5):
+        for index, (process, started) in enumerate(running):
+            if process.exitcode is None:
+                continue
+            if time.monotonic() - started < WORKER_START_SECONDS:
+                log.error("worker %s exited while starting (%s); stopping", process.pid,
+                          process.exitcode)
+                on_signal(signal.SIGTERM, None)
+                break
+            log.error("worker %s exited (%s); starting another", process.pid, process.exitcode)
+            running[index] = start()
+    deadline = time.monotonic() + settings.shutdown_grace_seconds + FORCE_EXIT_MARGIN
+    for process, _started in running:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.exitcode is None:
+            process.kill()
+            process.join()
+    listener.close()

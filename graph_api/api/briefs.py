@@ -25,8 +25,14 @@ from graph_api.plan_report import load_plan_report
 PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
 
-def brief_routes(settings: Settings, database_ref: Callable[[], Database]) -> list[Route]:
-    authenticator = Authenticator(settings)
+def brief_routes(
+    settings: Settings,
+    database_ref: Callable[[], Database],
+    authenticator: Authenticator | None = None,
+) -> list[Route]:
+    """The brief's route; ``authenticator`` is shared with ``/graphql`` (one key cache, so a
+    key revoked through the API stops here at once too)."""
+    authenticator = authenticator or Authenticator(settings)
 
     async def page(request: Request) -> Response:
         database = database_ref()

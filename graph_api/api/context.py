@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from strawberry.types import Info as StrawberryInfo
 
@@ -13,6 +13,9 @@ from graph_api.db.driver import Database
 from graph_api.domain.principal import Principal
 from graph_api.errors import Forbidden
 
+if TYPE_CHECKING:
+    from graph_api.api.auth import ApiKeys
+
 
 @dataclass
 class Context:
@@ -20,6 +23,10 @@ class Context:
     principal: Principal
     settings: Settings
     request_id: str
+    api_keys: ApiKeys | None = None
+    charged: bool = False
+    """The request's cost was charged already (by the compiled read path, before it handed
+    the request on): the limits check it again but do not charge it twice."""
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
@@ -32,6 +39,16 @@ class Context:
     @property
     def tenant_id(self) -> str:
         return self.principal.tenant_id
+
+    def forget_key(self, key_id: str) -> None:
+        """A key was revoked or rotated: this process stops accepting it at once."""
+        if self.api_keys is not None:
+            self.api_keys.forget(key_id)
+
+    async def record_key_uses(self) -> None:
+        """Write the last uses of keys gathered so far (before they are listed)."""
+        if self.api_keys is not None:
+            await self.api_keys.uses.flush()
 
     def require_writer(self) -> None:
         if not self.principal.can_write:

@@ -25,6 +25,12 @@ costs 1 + 100 * (1 + (1 + 2)) = 401. Influence searches add what the search may 
 - ``coachingPlan(options: {maxHops: h})`` adds ``10 * 3^(h-1)`` (h=3: 90; h=6: 2430); when
   ``maxHops`` is left out it is costed at the model default, 3.
 
+Checks are computed once per distinct document: :class:`DocumentChecks` keeps, per document
+text, the parsed document, its shape refusal (if any) and its validation errors, and per
+operation name and values of the variables the cost reads (``first``, ``maxHops``,
+``options``), its cost. Nothing is re-parsed, re-walked or re-validated for a document seen
+before; a refusal is still charged and answered every time.
+
 Charges: an accepted request is charged its cost against the caller's rate budget; a request
 refused by any limit is charged ``max_query_cost``, the most an accepted request may cost, so
 a caller cannot probe the limits for free (with the defaults, 12 refusals a minute empty the
@@ -34,8 +40,10 @@ budget and further requests get 429 until it refills).
 from __future__ import annotations
 
 import asyncio
+import json
 import re
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
@@ -54,6 +62,7 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    VariableNode,
     get_named_type,
     get_nullable_type,
     is_composite_type,
@@ -83,6 +92,14 @@ VALIDATION_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="graph
 """Validation's own threads: off the event loop, and never queued behind other work sent to
 the default executor."""
 PARSER_LIMIT = re.compile(r"Document contains more than (\d+) (tokens|comments)\.")
+COST_ARGUMENTS = frozenset({"first", "maxHops", "options"})
+"""The arguments :class:`QueryCost` reads: a variable used in one makes the cost vary."""
+CACHED_DOCUMENTS = 512
+"""Distinct documents whose checks a process keeps (least recently used go first)."""
+CACHED_DOCUMENT_CHARS = 100_000
+"""Longer documents are checked every time (they are rare; this bounds the cache's memory)."""
+CACHED_COSTS = 64
+"""Costs kept per document (one per operation and values of its cost variables)."""
 
 
 def parse_within_limit(query: str, max_tokens: int) -> DocumentNode:
@@ -368,77 +385,234 @@ def search_paths(max_hops: Any) -> int:
     return paths
 
 
+def cost_variables(document: DocumentNode) -> frozenset[str]:
+    """Variables used (at any depth) in the arguments :class:`QueryCost` reads."""
+    found: set[str] = set()
+    stack: list[Any] = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, FieldNode):
+            for argument in node.arguments or ():
+                if argument.name.value in COST_ARGUMENTS:
+                    found.update(_variables_in(argument.value))
+        for key in node.keys:
+            child = getattr(node, key, None)
+            if isinstance(child, tuple | list):
+                stack.extend(c for c in child if hasattr(c, "keys"))
+            elif hasattr(child, "keys") and not isinstance(child, str):
+                stack.append(child)
+    return frozenset(found)
+
+
+def _variables_in(value: Any) -> set[str]:
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, VariableNode):
+            found.add(node.name.value)
+        for key in getattr(node, "keys", ()):
+            child = getattr(node, key, None)
+            if isinstance(child, tuple | list):
+                stack.extend(child)
+            elif hasattr(child, "keys"):
+                stack.append(child)
+    return found
+
+
+@dataclass
+class CheckedDocument:
+    """What the limits and validation found in one document, kept for its next requests.
+
+    ``refusal`` is the (message, limit) of a shape limit it exceeds (then it was not
+    validated); ``errors`` its validation errors. ``extras`` holds what other parts of the
+    service derive from the document once (the compiled read path's plans).
+    """
+
+    document: DocumentNode
+    refusal: tuple[str, str] | None
+    errors: list[GraphQLError]
+    cost_variables: frozenset[str]
+    costs: OrderedDict[tuple[str | None, str], int] = field(default_factory=OrderedDict)
+    extras: dict[Any, Any] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        return self.refusal is None and not self.errors
+
+    def cost_key(self, operation: str | None, variables: Mapping[str, Any] | None) -> tuple[
+        str | None, str
+    ]:
+        given = variables or {}
+        relevant = {name: given.get(name) for name in sorted(self.cost_variables)}
+        return operation, json.dumps(relevant, sort_keys=True, default=str)
+
+    def remember_cost(self, key: tuple[str | None, str], cost: int) -> None:
+        self.costs[key] = cost
+        if len(self.costs) > CACHED_COSTS:
+            self.costs.popitem(last=False)
+
+
+class DocumentChecks:
+    """The limit checks and validation of each distinct document, computed once.
+
+    Example:
+        ``await checks.check(query, document, rules)`` checks a new document and keeps the
+        result; ``checks.get(query)`` answers it for the next request without any work.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._documents: OrderedDict[str, CheckedDocument] = OrderedDict()
+
+    def get(self, query: str) -> CheckedDocument | None:
+        found = self._documents.get(query)
+        if found is not None:
+            self._documents.move_to_end(query)
+        return found
+
+    async def check(
+        self, query: str, document: DocumentNode, schema: GraphQLSchema, rules: tuple[Any, ...]
+    ) -> CheckedDocument:
+        """Shape limits, then (off the event loop) validation, of a parsed ``query``."""
+        refusal: tuple[str, str] | None = None
+        errors: list[GraphQLError] = []
+        try:
+            check_shape(document, self.settings)
+        except LimitExceeded as refused:
+            refusal = (refused.message, refused.limit)
+        else:
+            errors = await asyncio.get_running_loop().run_in_executor(
+                VALIDATION_THREADS, validate_document, schema, document, rules
+            )
+        checked = CheckedDocument(document, refusal, errors, cost_variables(document))
+        if len(query) <= CACHED_DOCUMENT_CHARS:
+            self._documents[query] = checked
+            if len(self._documents) > CACHED_DOCUMENTS:
+                self._documents.popitem(last=False)
+        return checked
+
+
+def check_shape(document: DocumentNode, settings: Settings) -> None:
+    """Validation work, aliases and depth of ``document``; raises LimitExceeded."""
+    shape = DocumentShape(document, settings.max_validation_work)
+    if shape.aliases > settings.max_aliases:
+        raise LimitExceeded(
+            f"alias limit: the document uses {shape.aliases} aliases; at most"
+            f" {settings.max_aliases} are allowed",
+            "aliases",
+        )
+    for operation in shape.operations:
+        depth = shape.depth_of(operation)
+        if depth > settings.max_query_depth:
+            name = operation.name.value if operation.name else "anonymous"
+            raise LimitExceeded(
+                f"query depth limit: operation '{name}' is {depth} levels deep;"
+                f" at most {settings.max_query_depth} are allowed",
+                "depth",
+            )
+
+
+def cost_limit_refusal(cost: int, settings: Settings) -> LimitExceeded | None:
+    """The refusal of a request costing ``cost``, or None when it is within the limit."""
+    if cost <= settings.max_query_cost:
+        return None
+    shown = f"more than {COST_CEILING}" if cost >= COST_CEILING else str(cost)
+    return LimitExceeded(
+        f"cost limit: the query costs {shown}; at most"
+        f" {settings.max_query_cost} is allowed (each list costs its page size"
+        " 'first' times its fields; influence searches grow with maxHops)",
+        "cost",
+    )
+
+
+def operation_cost(
+    schema: GraphQLSchema,
+    checked: CheckedDocument,
+    operation: str | None,
+    variables: dict[str, Any] | None,
+    max_page_size: int,
+) -> int:
+    """The cost of the operation named ``operation`` (the only one when None) with
+    ``variables``; remembered per values of the variables the cost reads. Raises
+    LimitExceeded (``pageSize``) for a page over the limit."""
+    key = checked.cost_key(operation, variables)
+    known = checked.costs.get(key)
+    if known is not None:
+        return known
+    document = checked.document
+    fragments: dict[str, FragmentDefinitionNode] = {}
+    chosen: OperationDefinitionNode | None = None
+    for definition in document.definitions:
+        if isinstance(definition, FragmentDefinitionNode):
+            fragments[definition.name.value] = definition
+        elif isinstance(definition, OperationDefinitionNode) and (
+            operation is None or (definition.name and definition.name.value == operation)
+        ):
+            chosen = chosen or definition
+    if chosen is None:
+        return 0
+    coerced = get_variable_values(schema, chosen.variable_definitions or (), variables or {})
+    values = coerced if isinstance(coerced, VariableValues) else None
+    cost = QueryCost(schema, fragments, values, max_page_size).of_operation(chosen)
+    checked.remember_cost(key, cost)
+    return cost
+
+
 class SecurityLimits(SchemaExtension):
     """Tokens while parsing; validation work, depth and aliases before validation (which runs
-    off the event loop); cost and rate before execution. Each refusal is charged."""
+    off the event loop); cost and rate before execution. Each refusal is charged. What a
+    document's checks found is kept (:class:`DocumentChecks`) for its next requests."""
 
-    def __init__(self, settings: Settings, limiter: CostBudget) -> None:
+    def __init__(self, settings: Settings, limiter: CostBudget, checks: DocumentChecks) -> None:
         self.settings = settings
         self.limiter = limiter
+        self.checks = checks
+        self.checked: CheckedDocument | None = None
 
     async def on_parse(self) -> AsyncIterator[None]:  # async: a refusal spends the budget
         ec = self.execution_context
         if ec.graphql_document is None and ec.query:
-            try:
-                ec.graphql_document = parse_within_limit(ec.query, self.settings.max_query_tokens)
-            except LimitExceeded as refusal:
-                await self.refuse(refusal)
+            self.checked = self.checks.get(ec.query)
+            if self.checked is not None:
+                ec.graphql_document = self.checked.document
+            else:
+                try:
+                    ec.graphql_document = parse_within_limit(
+                        ec.query, self.settings.max_query_tokens
+                    )
+                except LimitExceeded as refusal:
+                    await self.refuse(refusal)
         yield
 
     async def on_validate(self) -> AsyncIterator[None]:
         ec = self.execution_context
         document = ec.graphql_document
         if document is not None and ec.pre_execution_errors is None:
-            try:
-                self.check_shape(document)
-            except LimitExceeded as refusal:
-                await self.refuse(refusal)
-            ec.pre_execution_errors = await asyncio.get_running_loop().run_in_executor(
-                VALIDATION_THREADS,
-                validate_document,
-                ec.schema._schema,
-                document,
-                tuple(ec.validation_rules),
-            )
+            checked = self.checked
+            if checked is None or checked.document is not document:
+                checked = self.checked = await self.checks.check(
+                    ec.query or "", document, ec.schema._schema, tuple(ec.validation_rules)
+                )
+            if checked.refusal is not None:
+                await self.refuse(LimitExceeded(*checked.refusal))
+            ec.pre_execution_errors = list(checked.errors)
         yield
 
     async def on_execute(self) -> AsyncIterator[None]:  # async: a shared budget is in Redis
         try:
             cost = self.operation_cost()
-            if cost > self.settings.max_query_cost:
-                shown = f"more than {COST_CEILING}" if cost >= COST_CEILING else str(cost)
-                raise LimitExceeded(
-                    f"cost limit: the query costs {shown}; at most"
-                    f" {self.settings.max_query_cost} is allowed (each list costs its page size"
-                    " 'first' times its fields; influence searches grow with maxHops)",
-                    "cost",
-                )
+            refusal = cost_limit_refusal(cost, self.settings)
+            if refusal is not None:
+                raise refusal
         except LimitExceeded as refusal:
             await self.refuse(refusal)
         await self.charge(cost)
         yield
 
-    def check_shape(self, document: DocumentNode) -> None:
-        shape = DocumentShape(document, self.settings.max_validation_work)
-        if shape.aliases > self.settings.max_aliases:
-            raise LimitExceeded(
-                f"alias limit: the document uses {shape.aliases} aliases; at most"
-                f" {self.settings.max_aliases} are allowed",
-                "aliases",
-            )
-        for operation in shape.operations:
-            depth = shape.depth_of(operation)
-            if depth > self.settings.max_query_depth:
-                name = operation.name.value if operation.name else "anonymous"
-                raise LimitExceeded(
-                    f"query depth limit: operation '{name}' is {depth} levels deep;"
-                    f" at most {self.settings.max_query_depth} are allowed",
-                    "depth",
-                )
-
     async def charge(self, cost: int) -> None:
         context = self.execution_context.context
-        if isinstance(context, Context):
+        if isinstance(context, Context) and not context.charged:
             await self.limiter.spend(context.principal.actor, cost)
 
     async def refuse(self, refusal: LimitExceeded) -> NoReturn:
@@ -449,41 +623,32 @@ class SecurityLimits(SchemaExtension):
 
     def operation_cost(self) -> int:
         ec = self.execution_context
-        document = ec.graphql_document
-        if document is None:
+        checked = self.checked
+        if ec.graphql_document is None or checked is None:
             return 0
-        schema = ec.schema._schema
-        operation = ec.operation_name
-        fragments: dict[str, FragmentDefinitionNode] = {}
-        chosen: OperationDefinitionNode | None = None
-        for definition in document.definitions:
-            if isinstance(definition, FragmentDefinitionNode):
-                fragments[definition.name.value] = definition
-            elif isinstance(definition, OperationDefinitionNode) and (
-                operation is None or (definition.name and definition.name.value == operation)
-            ):
-                chosen = chosen or definition
-        if chosen is None:
-            return 0
-        coerced = get_variable_values(schema, chosen.variable_definitions or (), ec.variables or {})
-        variables = coerced if isinstance(coerced, VariableValues) else None
-        return QueryCost(schema, fragments, variables, self.settings.max_page_size).of_operation(
-            chosen
+        return operation_cost(
+            ec.schema._schema,
+            checked,
+            ec.operation_name,
+            ec.variables,
+            self.settings.max_page_size,
         )
 
 
 def security_extensions(
-    settings: Settings, limiter: CostBudget | None = None
+    settings: Settings, limiter: CostBudget | None = None, checks: DocumentChecks | None = None
 ) -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
-    """The schema extensions enforcing ``settings``' limits; one rate limiter per schema
-    (``limiter``, else the one the settings ask for).
+    """The schema extensions enforcing ``settings``' limits; one rate limiter and one
+    document cache per schema (``limiter``, else the one the settings ask for; ``checks``,
+    else a new one).
 
     Example:
         ``strawberry.Schema(query=Query, extensions=security_extensions(settings))``
     """
     limiter = rate_limiter_for(settings) if limiter is None else limiter
+    documents = DocumentChecks(settings) if checks is None else checks
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
-        lambda: SecurityLimits(settings, limiter)
+        lambda: SecurityLimits(settings, limiter, documents)
     ]
     if settings.production:
         extensions.append(DisableIntrospection)

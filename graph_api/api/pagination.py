@@ -34,8 +34,12 @@ def decode_cursor(cursor: str | None) -> int:
 
 def page_window(info: Info, first: int | None, after: str | None) -> tuple[int, int]:
     """(offset, limit) for ``first``/``after``; ``first`` is capped by the configured maximum."""
+    return window(first, after, info.context.settings.max_page_size)
+
+
+def window(first: int | None, after: str | None, maximum: int) -> tuple[int, int]:
+    """(offset, limit) for ``first``/``after`` with pages of at most ``maximum``."""
     limit = DEFAULT_PAGE_SIZE if first is None else first
-    maximum = info.context.settings.max_page_size
     if limit < 0 or limit > maximum:
         raise InvalidInput(f"'first' must be between 0 and {maximum} (max page size), got {limit}")
     return decode_cursor(after), limit

@@ -37,6 +37,7 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from graph_api.api.auth import Authenticator
+from graph_api.api.compiled.lane import CompiledReads
 from graph_api.api.context import Context
 from graph_api.config import Settings
 from graph_api.db.driver import Database
@@ -368,6 +369,8 @@ class GraphQLView(GraphQL[Context, None]):
             principal=state.principal,
             settings=self.settings,
             request_id=state.request_id,
+            api_keys=getattr(state, "api_keys", None),
+            charged=getattr(state, "charged", False),
         )
 
     async def process_result(
@@ -438,11 +441,13 @@ class AuthenticatedGraphQL:
         view: GraphQLView,
         database_ref: Callable[[], Database],
         settings: Settings,
+        compiled: CompiledReads | None = None,
     ) -> None:
         self.view = view
         self.database_ref = database_ref
         self.max_body_bytes = settings.max_body_bytes
         self.authenticator = Authenticator(settings)
+        self.compiled = compiled
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -492,7 +497,24 @@ class AuthenticatedGraphQL:
             await too_large(scope, receive, send)
             return
         state["database"] = database
+        state["api_keys"] = self.authenticator.keys
+        if self.compiled is not None:
+            answered = await self.compiled.answer(
+                request,
+                body,
+                state["principal"],
+                database,
+                state,
+                response_media_type(request.headers.get("accept")),
+            )
+            if answered is not None:
+                await answered(scope, receive, send)
+                return
         await self.view(scope, replay(body, receive), send)
+
+    async def aclose(self) -> None:
+        """At shutdown: write the last uses of keys still pending."""
+        await self.authenticator.keys.aclose()
 
     def _is_ide_page(self, request: Request) -> bool:
         """GraphiQL's page itself holds no data; its requests carry the key like any other."""

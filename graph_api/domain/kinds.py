@@ -21,10 +21,11 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from functools import cached_property
+from operator import itemgetter
 from typing import Any, ClassVar, Literal, TypeVar, dataclass_transform
 
 from graph_api.domain import values
@@ -269,6 +270,82 @@ class Kind:
     def _bookkeeping(self, stored: Mapping[str, Any]) -> dict[str, Any]:
         return {"updated_at": stored.get("updatedAt"), "updated_by": stored.get("updatedBy")}
 
+    HEAD: ClassVar[tuple[tuple[str, str], ...]] = ()
+    """The columns a stored row starts with, before the properties: (stored, attribute)."""
+
+    @cached_property
+    def row_names(self) -> tuple[str, ...]:
+        """The columns of a stored row (the head, then every property), stored names."""
+        return tuple(name for name, _ in self.HEAD) + self.prop_names
+
+    def record_from_row(self, row: Sequence[Any]) -> Record:
+        """The record of a stored row (values in :attr:`row_names` order; None is absent):
+        the same record as :meth:`Record.from_stored` of those values, read by position."""
+        return self._row_reader(row)
+
+    def columns(self, *names: str) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+        """A reader of some columns of stored rows, as the record has them (defaults for
+        absent values, enums, tuples). Example: ``INFLUENCE.columns("strength", "topics")``.
+        """
+        picked: list[tuple[int, Any, Callable[[Any], Any] | None]] = []
+        for name in names:
+            index = self.row_names.index(name)
+            found = self.by_name.get(name)
+            if found is None:
+                picked.append((index, None, None))
+            else:
+                default, convert = self._conversion(found)
+                picked.append((index, default, convert))
+        if all(default is None and convert is None for _, default, convert in picked):
+            plain = itemgetter(*(index for index, _, _ in picked))  # as stored: C-fast
+            if len(picked) == 1:
+                return lambda row: (plain(row),)
+            return plain
+
+        def read(row: Sequence[Any]) -> tuple[Any, ...]:
+            out = []
+            for index, default, convert in picked:
+                value = row[index]
+                if value is None:
+                    value = default
+                if value is not None and convert is not None:
+                    value = convert(value)
+                out.append(value)
+            return tuple(out)
+
+        return read
+
+    @staticmethod
+    def _conversion(p: Prop) -> tuple[Any, Callable[[Any], Any] | None]:
+        """(stored default, converter or None) of one property, as :meth:`record_of` does."""
+        default = None if isinstance(p.default, Today) else p.default
+        needs = p.value.is_list or (p.value.item or p.value).enum is not None
+        return default, _converter(p) if needs else None
+
+    @cached_property
+    def _row_reader(self) -> Callable[[Sequence[Any]], Record]:
+        record = self.record
+        attrs = tuple(attr for _, attr in self.HEAD) + tuple(p.attr for p in self.props)
+        head = len(self.HEAD)
+        fixes = tuple(
+            (head + i, *self._conversion(p))
+            for i, p in enumerate(self.props)
+            if p.default is not None or self._conversion(p)[1] is not None
+        )
+
+        def read(row: Sequence[Any]) -> Record:
+            values = list(row)
+            for index, default, convert in fixes:
+                value = values[index]
+                if value is None:
+                    value = default
+                if value is not None and convert is not None:
+                    value = convert(value)
+                values[index] = value
+            return record(**dict(zip(attrs, values, strict=True)))
+
+        return read
+
 
 @dataclass(frozen=True)
 class Parent:
@@ -290,6 +367,14 @@ class Parent:
 class NodeKind(Kind):
     id_prefix: str = ""
     parent: Parent | None = None
+
+    HEAD: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("id", "id"),
+        ("externalId", "external_id"),
+        ("createdAt", "created_at"),
+        ("updatedAt", "updated_at"),
+        ("updatedBy", "updated_by"),
+    )
 
     @property
     def label(self) -> str:
@@ -314,6 +399,13 @@ class RelationshipKind(Kind):
     ``same_account`` demands both ends belong to one account, ``one_per_source`` allows a
     source at most one such relationship (one manager per stakeholder).
     """
+
+    HEAD: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("sourceId", "source_id"),
+        ("targetId", "target_id"),
+        ("updatedAt", "updated_at"),
+        ("updatedBy", "updated_by"),
+    )
 
     type: str = ""
     source: str = ""

@@ -40,28 +40,35 @@ class OperationTelemetry(SchemaExtension):
             kind: str | None = context.operation_type.value
         except RuntimeError:  # nothing parsed, or no operation by that name
             kind = None
-        record = current_request()
-        if record is not None:
-            record.operation = name
-            record.operation_type = kind
-        if span is None:
-            return
-        shown = loggable_operation_name(name)
-        span.update_name(" ".join(part for part in (kind or "graphql", shown) if part))
-        if kind is not None:
-            span.set_attribute("graphql.operation.type", kind)
-        if shown is not None:
-            span.set_attribute("graphql.operation.name", shown)
-        if record is not None and record.tenant is not None:
-            span.set_attribute("flagbearer.tenant", record.tenant)
         result = context.result
         errors = list((result.errors if result else context.pre_execution_errors) or ())
-        if errors:
-            span.set_attribute("graphql.errors", len(errors))
-            unexpected = [e for e in errors if not _expected(e)]
-            if unexpected:
-                original = unexpected[0].original_error
-                span.set_status(Status(StatusCode.ERROR, type(original).__name__))
+        describe_operation(span, name, kind, errors)
+
+
+def describe_operation(
+    span: Span | None, name: str | None, kind: str | None, errors: list[GraphQLError]
+) -> None:
+    """Name an operation on the request's record (metrics, the log line) and its span."""
+    record = current_request()
+    if record is not None:
+        record.operation = name
+        record.operation_type = kind
+    if span is None:
+        return
+    shown = loggable_operation_name(name)
+    span.update_name(" ".join(part for part in (kind or "graphql", shown) if part))
+    if kind is not None:
+        span.set_attribute("graphql.operation.type", kind)
+    if shown is not None:
+        span.set_attribute("graphql.operation.name", shown)
+    if record is not None and record.tenant is not None:
+        span.set_attribute("flagbearer.tenant", record.tenant)
+    if errors:
+        span.set_attribute("graphql.errors", len(errors))
+        unexpected = [e for e in errors if not _expected(e)]
+        if unexpected:
+            original = unexpected[0].original_error
+            span.set_status(Status(StatusCode.ERROR, type(original).__name__))
 
 
 def _expected(error: GraphQLError) -> bool:

@@ -58,6 +58,12 @@ GRAPHQL_DURATION = Histogram(
     buckets=REQUEST_BUCKETS,
     registry=REGISTRY,
 )
+COMPILED_READS = Counter(
+    "flagbearer_compiled_reads",
+    "GraphQL POSTs the compiled read path answered, or handed to the executor.",
+    ["outcome"],
+    registry=REGISTRY,
+)
 HTTP_REQUESTS = Counter(
     "flagbearer_http_requests",
     "HTTP requests by route (/graphql, /healthz, /readyz, /metrics, /explorer, other) and status.",

@@ -68,22 +68,41 @@ NODES_BY_EXTERNAL_ID = {label: _nodes_by(label, "externalId") for label in NODE_
 EDGES_OUT = {t: _edges(t, outgoing=True) for t in ENDS}
 EDGES_IN = {t: _edges(t, outgoing=False) for t in ENDS}
 
-LIST_ACCOUNTS = """
+def accounts_where(n: str, prefix: str = "") -> str:
+    """Which of the tenant's accounts ``n`` an AccountFilter keeps; its parameters are
+    ``$<prefix>nameContains``, ``…industry``, ``…region`` and ``…isReference``."""
+    p = f"${prefix}"
+    return (
+        f"{n}.tenantId = $tenantId"
+        f" AND ({p}nameContains IS NULL OR toLower({n}.name) CONTAINS toLower({p}nameContains))"
+        f" AND ({p}industry IS NULL OR {n}.industry = {p}industry)"
+        f" AND ({p}region IS NULL OR {n}.region = {p}region)"
+        f" AND ({p}isReference IS NULL OR coalesce({n}.isReference, false) = {p}isReference)"
+    )
+
+
+def by_name(n: str) -> str:
+    """The order of lists of nodes: by name (an argument's title), then id."""
+    return f"coalesce({n}.name, {n}.title), {n}.id"
+
+
+def accounts_order(n: str) -> str:
+    """The order of the accounts list."""
+    return f"{n}.name, {n}.id"
+
+
+LIST_ACCOUNTS = f"""
 MATCH (n:Account)
-WHERE n.tenantId = $tenantId
-  AND ($nameContains IS NULL OR toLower(n.name) CONTAINS toLower($nameContains))
-  AND ($industry IS NULL OR n.industry = $industry)
-  AND ($region IS NULL OR n.region = $region)
-  AND ($isReference IS NULL OR coalesce(n.isReference, false) = $isReference)
-WITH n ORDER BY n.name, n.id
+WHERE {accounts_where('n')}
+WITH n ORDER BY {accounts_order('n')}
 WITH collect(n) AS items
 RETURN size(items) AS total, [n IN items[$offset..$offset + $limit] | properties(n)] AS page
 """
 
-LIST_PLAYBOOK = """
+LIST_PLAYBOOK = f"""
 MATCH (n) WHERE (n:Concern OR n:Argument) AND n.tenantId = $tenantId
 RETURN labels(n)[0] AS label, properties(n) AS n
-ORDER BY label, coalesce(n.name, n.title), n.id
+ORDER BY label, {by_name('n')}
 """
 
 
@@ -93,12 +112,11 @@ def _child_page(parent: str, rel: str, child: str, child_points_to_parent: bool)
         if child_points_to_parent
         else f"(p:{parent})-[:{rel}]->(c:{child})"
     )
-    sort = "coalesce(c.name, c.title)"
     return (
         f"UNWIND $ids AS pid "
         f"MATCH (p:{parent} {{id: pid}}) WHERE p.tenantId = $tenantId "
         f"OPTIONAL MATCH {pattern} WHERE c.tenantId = $tenantId "
-        f"WITH pid, c ORDER BY {sort}, c.id "
+        f"WITH pid, c ORDER BY {by_name('c')} "
         f"WITH pid, [x IN collect(c) WHERE x IS NOT NULL] AS items "
         f"RETURN pid, size(items) AS total, "
         f"[x IN items[$offset..$offset + $limit] | properties(x)] AS page"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
@@ -33,10 +33,11 @@ MATCH (k:ApiKey {hash: $hash})
 WHERE k.revokedAt IS NULL
 RETURN k.id AS id, k.tenantId AS tenantId, k.role AS role, k.lastUsedAt AS lastUsedAt
 """
-TOUCH_KEY = """
-MATCH (k:ApiKey {id: $id})
-WHERE k.lastUsedAt IS NULL OR k.lastUsedAt < $before
-SET k.lastUsedAt = $now
+TOUCH_KEYS = """
+UNWIND $uses AS use
+MATCH (k:ApiKey {id: use.id})
+WHERE k.lastUsedAt IS NULL OR k.lastUsedAt < use.before
+SET k.lastUsedAt = use.at
 """
 LIST_KEYS = """
 MATCH (k:ApiKey)
@@ -124,9 +125,36 @@ async def create_key(
     return NewKey(ApiKeyInfo(key_id, tenant, role, name, now, None, None), secret)
 
 
-async def authenticate_key(database: Database, key: str) -> Principal | None:
-    """The principal a key stands for, or None if it is unknown or revoked."""
-    if not key.startswith(f"{KEY_PREFIX}_") or len(key) > 200:
+@dataclass(frozen=True)
+class StoredKey:
+    """What authenticating a key finds: who it stands for and when it was last used."""
+
+    id: str
+    principal: Principal
+    last_used_at: datetime | None
+
+
+@dataclass(frozen=True)
+class KeyUse:
+    """A key used at ``at``: its ``lastUsedAt`` moves there unless it is already within
+    :data:`LAST_USED_GRANULARITY` of it."""
+
+    key_id: str
+    at: datetime
+
+
+def is_key(credential: str) -> bool:
+    """Whether ``credential`` has the shape of a key this service issues."""
+    return credential.startswith(f"{KEY_PREFIX}_") and len(credential) <= 200
+
+
+async def authenticate_key(database: Database, key: str) -> StoredKey | None:
+    """The live key ``key`` (who it stands for), or None if it is unknown or revoked.
+
+    It only reads: record the use with :func:`touch_keys` (the API batches those writes,
+    :mod:`graph_api.api.auth`).
+    """
+    if not is_key(key):
         return None
     digest = hash_key(key)
 
@@ -138,22 +166,38 @@ async def authenticate_key(database: Database, key: str) -> Principal | None:
     found = await database.read(find)
     if found is None or found["id"] is None or found["tenantId"] is None or not found["role"]:
         return None
-    now = datetime.now(UTC)
     last_used = found["lastUsedAt"]
-    if last_used is None or datetime.fromisoformat(last_used) < now - LAST_USED_GRANULARITY:
-
-        async def touch(tx: AsyncManagedTransaction) -> None:
-            await tx.run(
-                TOUCH_KEY,
-                id=found["id"],
-                now=now.isoformat(timespec="microseconds"),
-                before=(now - LAST_USED_GRANULARITY).isoformat(timespec="microseconds"),
-            )
-
-        await database.write(touch)
-    return Principal(
-        tenant_id=found["tenantId"], role=Role(found["role"]), actor=f"key:{found['id']}"
+    return StoredKey(
+        id=found["id"],
+        principal=Principal(
+            tenant_id=found["tenantId"], role=Role(found["role"]), actor=f"key:{found['id']}"
+        ),
+        last_used_at=None if last_used is None else datetime.fromisoformat(last_used),
     )
+
+
+def needs_touch(last_used_at: datetime | None, now: datetime) -> bool:
+    """Whether a use at ``now`` moves a ``lastUsedAt`` (it moves by at least a granule)."""
+    return last_used_at is None or last_used_at < now - LAST_USED_GRANULARITY
+
+
+async def touch_keys(database: Database, uses: list[KeyUse]) -> None:
+    """Record the last use of several keys in one write."""
+
+    async def touch(tx: AsyncManagedTransaction) -> None:
+        await tx.run(
+            TOUCH_KEYS,
+            uses=[
+                {
+                    "id": use.key_id,
+                    "at": use.at.isoformat(timespec="microseconds"),
+                    "before": (use.at - LAST_USED_GRANULARITY).isoformat(timespec="microseconds"),
+                }
+                for use in uses
+            ],
+        )
+
+    await database.write(touch)
 
 
 def _info(record: Any) -> ApiKeyInfo:

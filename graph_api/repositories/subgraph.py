@@ -1,5 +1,5 @@
 """The one Cypher loader of an account's map: everything the coaching plan and the explorer
-need, in a single round trip, as typed records.
+need, in a single round trip, as stored rows read into typed records when first used.
 
 It returns the account's stakeholders and the relationships among them, and, when an
 opportunity is named, its committee, alternatives and advocacy, the stakeholders' concerns,
@@ -9,13 +9,29 @@ heard, and the tenant's coaching settings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+import functools
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from neo4j import AsyncManagedTransaction
 
 from graph_api.db.driver import Database
 from graph_api.domain.kinds import (
+    ACCOUNT,
+    ADVOCACY,
+    ALTERNATIVE,
+    ARGUMENT,
+    ARGUMENT_FIT,
+    COACHING,
+    CONCERN,
+    CONFLICT,
+    HEARING,
+    INFLUENCE,
+    OPPORTUNITY,
+    REPORTING_LINE,
+    SEAT,
+    STAKEHOLDER,
+    STAKEHOLDER_CONCERN,
     Account,
     Advocacy,
     Alternative,
@@ -26,9 +42,11 @@ from graph_api.domain.kinds import (
     Conflict,
     Hearing,
     Influence,
-    Node,
+    Kind,
+    NodeKind,
     Opportunity,
-    Relationship,
+    Record,
+    RelationshipKind,
     ReportingLine,
     Seat,
     Stakeholder,
@@ -36,72 +54,83 @@ from graph_api.domain.kinds import (
 )
 from graph_api.errors import NotFound
 
-_MAP = """
-properties(a) AS account,
-  CASE WHEN o IS NULL THEN null ELSE properties(o) END AS opportunity,
-  COLLECT {
-    MATCH (ts:TenantSettings {tenantId: $tenantId})
+
+def _node(n: str, kind: NodeKind) -> str:
+    """A node as a stored row: its columns in ``kind.row_names`` order."""
+    return "[" + ", ".join(f"{n}.{name}" for name in kind.row_names) + "]"
+
+
+def _edge(s: str, r: str, t: str, kind: RelationshipKind) -> str:
+    """A relationship as a stored row: both ends' ids, then its own columns."""
+    own = ", ".join(f"{r}.{name}" for name in kind.row_names[2:])
+    return f"[{s}.id, {t}.id, {own}]"
+
+
+def _people_edges(kind: RelationshipKind, target: str) -> str:
+    """The account's people's relationships of ``kind``, sorted by their ends."""
+    return f"""COLLECT {{
+    MATCH (s:Stakeholder)-[:WORKS_AT]->(a) MATCH (s)-[r:{kind.type}]->(t:{target})
+    WHERE t.tenantId = $tenantId
+    RETURN {_edge("s", "r", "t", kind)} ORDER BY s.id, t.id
+  }}"""
+
+
+_MAP = f"""
+{_node("a", ACCOUNT)} AS account,
+  CASE WHEN o IS NULL THEN null ELSE {_node("o", OPPORTUNITY)} END AS opportunity,
+  COLLECT {{
+    MATCH (ts:TenantSettings {{tenantId: $tenantId}})
     RETURN properties(ts)
-  } AS tenantSettings,
-  COLLECT { MATCH (s:Stakeholder)-[:WORKS_AT]->(a) RETURN properties(s) } AS people,
-  COLLECT {
-    MATCH (s:Stakeholder)-[:WORKS_AT]->(a) MATCH (s)-[r:REPORTS_TO]->(t:Stakeholder)
-    WHERE t.tenantId = $tenantId
-    RETURN {source: s.id, target: t.id, props: properties(r)}
-  } AS reportsTo,
-  COLLECT {
-    MATCH (s:Stakeholder)-[:WORKS_AT]->(a) MATCH (s)-[r:INFLUENCES]->(t:Stakeholder)
-    WHERE t.tenantId = $tenantId
-    RETURN {source: s.id, target: t.id, props: properties(r)}
-  } AS influences,
-  COLLECT {
-    MATCH (s:Stakeholder)-[:WORKS_AT]->(a) MATCH (s)-[r:CONFLICTS_WITH]->(t:Stakeholder)
-    WHERE t.tenantId = $tenantId
-    RETURN {source: s.id, target: t.id, props: properties(r)}
-  } AS conflicts,
-  COLLECT {
+  }} AS tenantSettings,
+  COLLECT {{
+    MATCH (s:Stakeholder)-[:WORKS_AT]->(a) RETURN {_node("s", STAKEHOLDER)} ORDER BY s.id
+  }} AS people,
+  {_people_edges(REPORTING_LINE, "Stakeholder")} AS reportsTo,
+  {_people_edges(INFLUENCE, "Stakeholder")} AS influences,
+  {_people_edges(CONFLICT, "Stakeholder")} AS conflicts,
+  COLLECT {{
     MATCH (s:Stakeholder)-[r:SITS_ON]->(o) WHERE s.tenantId = $tenantId
-    RETURN {source: s.id, target: o.id, props: properties(r)}
-  } AS seats,
-  COLLECT { MATCH (o)-[:CONSIDERS]->(x:Alternative) RETURN properties(x) } AS alternatives,
-  COLLECT {
+    RETURN {_edge("s", "r", "o", SEAT)} ORDER BY s.id
+  }} AS seats,
+  COLLECT {{
+    MATCH (o)-[:CONSIDERS]->(x:Alternative) RETURN {_node("x", ALTERNATIVE)} ORDER BY x.id
+  }} AS alternatives,
+  COLLECT {{
     MATCH (o)-[:CONSIDERS]->(x:Alternative)<-[r:ADVOCATES_FOR]-(s:Stakeholder)
     WHERE s.tenantId = $tenantId
-    RETURN {source: s.id, target: x.id, props: properties(r)}
-  } AS advocacy,
-  CASE WHEN o IS NULL THEN [] ELSE COLLECT {
-    MATCH (s:Stakeholder)-[:WORKS_AT]->(a) MATCH (s)-[r:CARES_ABOUT]->(c:Concern)
-    WHERE c.tenantId = $tenantId
-    RETURN {source: s.id, target: c.id, props: properties(r)}
-  } END AS caresAbout,
-  CASE WHEN o IS NULL THEN [] ELSE COLLECT {
-    MATCH (c:Concern) WHERE c.tenantId = $tenantId RETURN properties(c)
-  } END AS concerns,
-  CASE WHEN o IS NULL THEN [] ELSE COLLECT {
+    RETURN {_edge("s", "r", "x", ADVOCACY)} ORDER BY s.id, x.id
+  }} AS advocacy,
+  CASE WHEN o IS NULL OR NOT $plan THEN [] ELSE
+    {_people_edges(STAKEHOLDER_CONCERN, "Concern")}
+  END AS caresAbout,
+  CASE WHEN o IS NULL OR NOT $plan THEN [] ELSE COLLECT {{
+    MATCH (c:Concern) WHERE c.tenantId = $tenantId RETURN {_node("c", CONCERN)} ORDER BY c.id
+  }} END AS concerns,
+  CASE WHEN o IS NULL OR NOT $plan THEN [] ELSE COLLECT {{
     MATCH (g:Argument) WHERE g.tenantId = $tenantId
-    RETURN {node: properties(g),
-      addresses: COLLECT {
+    RETURN [{_node("g", ARGUMENT)},
+      COLLECT {{
         MATCH (g)-[f:ADDRESSES]->(c:Concern) WHERE c.tenantId = $tenantId
-        RETURN {source: g.id, target: c.id, props: properties(f)}
-      },
-      citedIndustries: COLLECT {
+        RETURN {_edge("g", "f", "c", ARGUMENT_FIT)} ORDER BY c.id
+      }},
+      COLLECT {{
         MATCH (g)-[:CITES]->(ref:Account)
         WHERE ref.tenantId = $tenantId AND ref.isReference = true AND ref.industry IS NOT NULL
         RETURN DISTINCT ref.industry
-      }}
-  } END AS arguments,
-  CASE WHEN o IS NULL THEN [] ELSE COLLECT {
-    MATCH (s:Stakeholder)-[:WORKS_AT]->(a) MATCH (s)-[r:COACHED_ON]->(g:Argument)
-    WHERE g.tenantId = $tenantId
-    RETURN {source: s.id, target: g.id, props: properties(r)}
-  } END AS coachedOn,
-  CASE WHEN o IS NULL THEN [] ELSE COLLECT {
-    MATCH (s:Stakeholder)-[:WORKS_AT]->(a) MATCH (s)-[r:HEARD]->(g:Argument)
-    WHERE g.tenantId = $tenantId
-    RETURN {source: s.id, target: g.id, props: properties(r)}
-  } END AS heard
+      }}] ORDER BY g.id
+  }} END AS arguments,
+  CASE WHEN o IS NULL OR NOT $plan THEN [] ELSE
+    {_people_edges(COACHING, "Argument")}
+  END AS coachedOn,
+  CASE WHEN o IS NULL OR NOT $plan THEN [] ELSE
+    {_people_edges(HEARING, "Argument")}
+  END AS heard
 """
-"""What the map of account ``a`` (and opportunity ``o``, possibly null) holds, as columns."""
+"""What the map of account ``a`` (and opportunity ``o``, possibly null) holds, as columns:
+nodes and relationships as stored rows (``Kind.row_names``: positional lists, cheaper to
+send and to read than maps), each list sorted (nodes by id, relationships by their ends).
+``$plan`` false leaves out what only the coaching plan reads (concerns, the playbook,
+coaching, what was heard)."""
 
 LOAD_ACCOUNT_MAP = (
     """
@@ -130,10 +159,6 @@ RETURN opportunityId, """
 )
 
 
-E = TypeVar("E", bound=Relationship)
-N = TypeVar("N", bound=Node)
-
-
 @dataclass(frozen=True)
 class PlaybookArgument:
     """An argument with the concerns it addresses and the industries of the reference
@@ -144,44 +169,127 @@ class PlaybookArgument:
     cited_industries: frozenset[str]
 
 
-@dataclass(frozen=True)
+Rows = list[list[Any]]
+
+
 class AccountMap:
-    """An account's map as loaded, every node and relationship a typed record."""
+    """An account's map as loaded, every node and relationship a typed record.
 
-    account: Account
-    opportunity: Opportunity | None
-    people: list[Stakeholder]
-    reports_to: list[ReportingLine]
-    influences: list[Influence]
-    conflicts: list[Conflict]
-    seats: list[Seat]
-    alternatives: list[Alternative]
-    advocacy: list[Advocacy]
-    cares_about: list[StakeholderConcern]
-    concerns: list[Concern]
-    arguments: list[PlaybookArgument]
-    coached_on: list[Coaching]
-    heard: list[Hearing]
-    tenant_settings: dict[str, Any] = field(default_factory=dict)
+    Loaded, it keeps the stored rows (:attr:`rows`, by column name of the query) and makes
+    each list of records when it is first read: a coaching plan reads the thousands of
+    influences as rows (``coaching.to_engine_subgraph``) and never pays for their records.
+    Made from records (as tests do), its rows are the records' stored rows.
+    """
+
+    LISTS: ClassVar[dict[str, tuple[str, Kind]]] = {
+        "people": ("people", STAKEHOLDER),
+        "reports_to": ("reportsTo", REPORTING_LINE),
+        "influences": ("influences", INFLUENCE),
+        "conflicts": ("conflicts", CONFLICT),
+        "seats": ("seats", SEAT),
+        "alternatives": ("alternatives", ALTERNATIVE),
+        "advocacy": ("advocacy", ADVOCACY),
+        "cares_about": ("caresAbout", STAKEHOLDER_CONCERN),
+        "concerns": ("concerns", CONCERN),
+        "coached_on": ("coachedOn", COACHING),
+        "heard": ("heard", HEARING),
+    }
+    """Each list of records: (its column in :attr:`rows`, its kind)."""
+
+    def __init__(
+        self,
+        *,
+        account: Account,
+        opportunity: Opportunity | None,
+        tenant_settings: dict[str, Any] | None = None,
+        rows: dict[str, Any] | None = None,
+        **lists: Any,
+    ) -> None:
+        self.account = account
+        self.opportunity = opportunity
+        self.tenant_settings = tenant_settings or {}
+        if rows is None:
+            given = {*lists} - {"arguments"}
+            if given != set(self.LISTS):
+                missing = ", ".join(sorted(set(self.LISTS) - given))
+                raise TypeError(f"an AccountMap made from records needs every list ({missing})")
+            rows = {
+                column: [_row(kind, record) for record in lists[name]]
+                for name, (column, kind) in self.LISTS.items()
+            }
+        self.rows: dict[str, Any] = rows
+        for name, value in lists.items():  # records given are the records read
+            self.__dict__[name] = value
+
+    def records(self, name: str) -> list[Any]:
+        """The list ``name`` (``influences``…) as typed records, made once."""
+        found = self.__dict__.get(name)
+        if found is None:
+            column, kind = self.LISTS[name]
+            found = self.__dict__[name] = [kind.record_from_row(r) for r in self.rows[column]]
+        return found
+
+    @property
+    def people(self) -> list[Stakeholder]:
+        return self.records("people")
+
+    @property
+    def reports_to(self) -> list[ReportingLine]:
+        return self.records("reports_to")
+
+    @property
+    def influences(self) -> list[Influence]:
+        return self.records("influences")
+
+    @property
+    def conflicts(self) -> list[Conflict]:
+        return self.records("conflicts")
+
+    @property
+    def seats(self) -> list[Seat]:
+        return self.records("seats")
+
+    @property
+    def alternatives(self) -> list[Alternative]:
+        return self.records("alternatives")
+
+    @property
+    def advocacy(self) -> list[Advocacy]:
+        return self.records("advocacy")
+
+    @property
+    def cares_about(self) -> list[StakeholderConcern]:
+        return self.records("cares_about")
+
+    @property
+    def concerns(self) -> list[Concern]:
+        return self.records("concerns")
+
+    @property
+    def coached_on(self) -> list[Coaching]:
+        return self.records("coached_on")
+
+    @property
+    def heard(self) -> list[Hearing]:
+        return self.records("heard")
+
+    @functools.cached_property
+    def arguments(self) -> list[PlaybookArgument]:
+        return [
+            PlaybookArgument(
+                ARGUMENT.record_from_row(node),  # type: ignore[arg-type]
+                [ARGUMENT_FIT.record_from_row(f) for f in addresses],  # type: ignore[misc]
+                frozenset(industries),
+            )
+            for node, addresses, industries in self.rows["arguments"]
+        ]
 
 
-def _edges(record: type[E], rows: list[dict[str, Any]]) -> list[E]:
-    made = [
-        record.from_stored(r["props"], source_id=r["source"], target_id=r["target"]) for r in rows
-    ]
-    return sorted(made, key=_by_ends)
-
-
-def _nodes(record: type[N], rows: list[dict[str, Any]]) -> list[N]:
-    return sorted((record.from_stored(p) for p in rows), key=_by_id)
-
-
-def _by_ends(edge: Relationship) -> tuple[str, str]:
-    return edge.source_id, edge.target_id
-
-
-def _by_id(node: Node) -> str:
-    return node.id
+def _row(kind: Kind, record: Record) -> list[Any]:
+    """A record as a stored row (the inverse of ``kind.record_from_row``)."""
+    stored = record.stored()
+    head = [getattr(record, attr) for _, attr in kind.HEAD]
+    return head + [stored.get(name) for name in kind.prop_names]
 
 
 async def load_account_map(
@@ -191,8 +299,10 @@ async def load_account_map(
     account_id: str | None = None,
     opportunity_id: str | None = None,
     stakeholder_id: str | None = None,
+    for_plan: bool = True,
 ) -> AccountMap:
-    """The map of an account (by id, or the account of an opportunity or a stakeholder).
+    """The map of an account (by id, or the account of an opportunity or a stakeholder);
+    ``for_plan`` false leaves out what only a coaching plan reads (the explorer's graph).
 
     Raises NotFound when the account or the opportunity is not the tenant's, or when an
     opportunity is named that the account does not have.
@@ -205,6 +315,7 @@ async def load_account_map(
             accountId=account_id,
             opportunityId=opportunity_id,
             stakeholderId=stakeholder_id,
+            plan=for_plan,
         )
         record = await result.single()
         return None if record is None else dict(record)
@@ -222,34 +333,14 @@ async def load_account_map(
 
 
 def _account_map(row: dict[str, Any]) -> AccountMap:
+    opportunity = row["opportunity"]
     return AccountMap(
-        account=Account.from_stored(row["account"]),
-        opportunity=None
-        if row["opportunity"] is None
-        else Opportunity.from_stored(row["opportunity"]),
-        people=_nodes(Stakeholder, row["people"]),
-        reports_to=_edges(ReportingLine, row["reportsTo"]),
-        influences=_edges(Influence, row["influences"]),
-        conflicts=_edges(Conflict, row["conflicts"]),
-        seats=_edges(Seat, row["seats"]),
-        alternatives=_nodes(Alternative, row["alternatives"]),
-        advocacy=_edges(Advocacy, row["advocacy"]),
-        cares_about=_edges(StakeholderConcern, row["caresAbout"]),
-        concerns=_nodes(Concern, row["concerns"]),
-        arguments=sorted(
-            (
-                PlaybookArgument(
-                    Argument.from_stored(g["node"]),
-                    _edges(ArgumentFit, g["addresses"]),
-                    frozenset(g["citedIndustries"]),
-                )
-                for g in row["arguments"]
-            ),
-            key=lambda g: g.argument.id,
+        account=ACCOUNT.record_from_row(row["account"]),  # type: ignore[arg-type]
+        opportunity=(
+            None if opportunity is None else OPPORTUNITY.record_from_row(opportunity)  # type: ignore[arg-type]
         ),
-        coached_on=_edges(Coaching, row["coachedOn"]),
-        heard=_edges(Hearing, row["heard"]),
         tenant_settings=row["tenantSettings"][0] if row["tenantSettings"] else {},
+        rows=row,
     )
 
 
@@ -261,7 +352,7 @@ async def load_opportunity_maps(
 
     async def work(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
         result = await tx.run(
-            LOAD_OPPORTUNITY_MAPS, tenantId=tenant_id, opportunityIds=opportunity_ids
+            LOAD_OPPORTUNITY_MAPS, tenantId=tenant_id, opportunityIds=opportunity_ids, plan=True
         )
         return [dict(record) async for record in result]
 

@@ -52,9 +52,12 @@ class LiveServer:
 
 
 @contextmanager
-def live_server(settings: Settings, log_path: Path, **environment: str) -> Iterator[LiveServer]:
-    """``graph-api serve`` against ``settings``' Neo4j, with extra ``environment``; stopped
-    (SIGTERM, then SIGKILL) on the way out if the test left it running."""
+def live_server(
+    settings: Settings, log_path: Path, *args: str, **environment: str
+) -> Iterator[LiveServer]:
+    """``graph-api serve`` against ``settings``' Neo4j, with extra ``args`` and
+    ``environment``; stopped (SIGTERM, then SIGKILL) on the way out if the test left it
+    running."""
     port = free_port()
     env = {
         **os.environ,
@@ -65,7 +68,7 @@ def live_server(settings: Settings, log_path: Path, **environment: str) -> Itera
     }
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "graph_api", "serve", "--port", str(port)],
+            [sys.executable, "-m", "graph_api", "serve", "--port", str(port), *args],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

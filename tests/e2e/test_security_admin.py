@@ -106,6 +106,49 @@ async def test_create_use_and_revoke_a_key(gql: Any, keys: dict[str, str]) -> No
     await gql(secret, "{ playbook { __typename } }", expect_status=401)
 
 
+async def test_a_key_revoked_elsewhere_stops_working_within_the_cache_bound(
+    database: Database, neo4j_settings: Settings, make_key: Any, tenant: str
+) -> None:
+    """Another process (the CLI, another API process) revokes a key this one has cached:
+    it is refused again at the latest FLAGBEARER_KEY_CACHE_SECONDS later."""
+    bound = 1.0
+    settings = neo4j_settings.model_copy(update={"key_cache_seconds": bound})
+    secret = await make_key(tenant, "viewer")
+    query = {"query": "{ viewer { tenant } }"}
+    headers = {"Authorization": f"Bearer {secret}"}
+    async with client_for(create_app(settings, database=database)) as c:
+        assert (await c.post("/graphql", json=query, headers=headers)).status_code == 200
+        await keys_repo.revoke_key(database, key_id(secret))
+        revoked_at = time.monotonic()
+        while (await c.post("/graphql", json=query, headers=headers)).status_code == 200:
+            assert time.monotonic() - revoked_at <= bound, "still accepted past the bound"
+            await asyncio.sleep(0.05)
+        refused = await c.post("/graphql", json=query, headers=headers)
+        assert refused.status_code == 401
+        assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_the_last_use_of_a_key_is_recorded(
+    database: Database, neo4j_settings: Settings, make_key: Any, tenant: str
+) -> None:
+    secret = await make_key(tenant, "viewer")
+    async with client_for(create_app(neo4j_settings, database=database)) as c:
+        for _ in range(3):
+            response = await c.post(
+                "/graphql",
+                json={"query": "{ viewer { tenant } }"},
+                headers={"Authorization": f"Bearer {secret}"},
+            )
+            assert response.status_code == 200
+        deadline = time.monotonic() + 10
+        while True:
+            listed = {k.id: k for k in await keys_repo.list_keys(database, tenant)}
+            if listed[key_id(secret)].last_used_at is not None:
+                break
+            assert time.monotonic() < deadline, "the key's use was never recorded"
+            await asyncio.sleep(0.1)
+
+
 async def test_another_tenants_key_is_not_found(gql: Any, keys: dict[str, str]) -> None:
     for query in (REVOKE, ROTATE):
         body = await gql(keys["admin"], query, {"id": key_id(keys["other"])})
@@ -163,9 +206,9 @@ async def test_cli_keys_rotate_prints_the_new_key_and_revokes_the_old(
     secret = result.stdout.strip()
     assert secret.startswith("fbk_")
     assert await keys_repo.authenticate_key(database, old.secret) is None
-    principal = await keys_repo.authenticate_key(database, secret)
-    assert principal is not None
-    assert (principal.tenant_id, principal.role) == (tenant, keys_repo.Role.VIEWER)
+    found = await keys_repo.authenticate_key(database, secret)
+    assert found is not None
+    assert (found.principal.tenant_id, found.principal.role) == (tenant, keys_repo.Role.VIEWER)
     missing = await asyncio.to_thread(CliRunner().invoke, cli, ["keys", "rotate", "nope"])
     assert missing.exit_code == 1
     assert "not found" in missing.stderr

@@ -145,7 +145,10 @@ async def test_requests_outlasting_the_grace_period_get_a_clean_503(
     # big enough to outlast the 2 s grace even on a quiet machine: they are cut off, not done
     imports = {"acct-outlast-0": 15000, "acct-outlast-1": 15000}
     with live_server(
-        neo4j_settings, tmp_path / "server.log", FLAGBEARER_SHUTDOWN_GRACE_SECONDS=str(grace)
+        neo4j_settings,
+        tmp_path / "server.log",
+        FLAGBEARER_SHUTDOWN_GRACE_SECONDS=str(grace),
+        FLAGBEARER_MAX_BODY_BYTES=str(8_000_000),  # each document is about 3.7 MB
     ) as server:
         outcomes, _, exited_after = await asyncio.to_thread(
             terminate_under_load, server, key, imports

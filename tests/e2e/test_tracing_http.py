@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -14,6 +15,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
+from graph_api.api.auth import LAST_USED_FLUSH_SECONDS
 from graph_api.db.driver import Database
 from graph_api.domain.enums import ImportMode, Role
 from graph_api.domain.principal import Principal
@@ -62,6 +64,8 @@ async def test_a_plan_request_is_one_trace_with_cypher_and_engine_spans(
         headers=headers,
     )
     opportunity = found.json()["data"]["opportunity"]["id"]
+    fresh = await make_key(TENANT, "viewer")  # its first use below: checked against Neo4j
+    await asyncio.sleep(LAST_USED_FLUSH_SECONDS + 0.5)  # the first key's last use is written
     exporter.clear()
 
     response = await client.post(
@@ -71,10 +75,14 @@ async def test_a_plan_request_is_one_trace_with_cypher_and_engine_spans(
             " winProbability plan { value } } }",
             "variables": {"id": opportunity},
         },
-        headers={**headers, "traceparent": f"00-{TRACE_ID}-{CALLER_SPAN_ID}-01"},
+        headers={
+            "Authorization": f"Bearer {fresh}",
+            "traceparent": f"00-{TRACE_ID}-{CALLER_SPAN_ID}-01",
+        },
     )
     assert response.status_code == 200, response.text
-    spans = list(exporter.get_finished_spans())
+    # last-used times of keys are written in the background, in traces of their own
+    spans = [s for s in exporter.get_finished_spans() if s.name != "neo4j write touch_keys"]
 
     [server] = [s for s in spans if s.kind is SpanKind.SERVER]
     assert server.name == "POST /graphql"
@@ -106,3 +114,26 @@ async def test_a_plan_request_is_one_trace_with_cypher_and_engine_spans(
     # authentication happens before GraphQL: its round trip hangs off the request's span
     assert any(s.name == "neo4j read authenticate_key" for s in children(spans, server))
 
+
+
+async def test_a_compiled_read_is_traced_like_any_operation(
+    seeded: None, client: httpx.AsyncClient, make_key: Any, exporter: InMemorySpanExporter
+) -> None:
+    key = await make_key(TENANT, "viewer")
+    request = {
+        "query": "query Lines($e: String!) { opportunity(externalId: $e) { name } }",
+        "variables": {"e": "opp-tessaro-lines"},
+    }
+    headers = {"Authorization": f"Bearer {key}"}
+    first = await client.post("/graphql", json=request, headers=headers)  # checked, then kept
+    exporter.clear()
+    again = await client.post("/graphql", json=request, headers=headers)
+    assert again.json() == first.json()
+    spans = list(exporter.get_finished_spans())
+    [server] = [s for s in spans if s.kind is SpanKind.SERVER]
+    [operation] = [s for s in children(spans, server) if s.name.startswith("query")]
+    assert operation.name == "query Lines"
+    assert operation.attributes is not None
+    assert operation.attributes["flagbearer.tenant"] == TENANT
+    below = [s.name for s in children(spans, operation)]
+    assert below == ["neo4j read compiled_read"], below

@@ -52,6 +52,7 @@ class AdminMutation:
             revoked = await keys_repo.revoke_key(
                 c.database, str(id), c.tenant_id, revoked_by=c.principal.actor
             )
+            c.forget_key(revoked.id)
             return ApiKey.of(revoked)
 
         return await guarded(info, work, admin=True)
@@ -64,6 +65,7 @@ class AdminMutation:
             new = await keys_repo.rotate_key(
                 c.database, str(id), c.tenant_id, created_by=c.principal.actor
             )
+            c.forget_key(str(id))
             return CreatedApiKey(api_key=ApiKey.of(new.info), secret=new.secret)
 
         return await guarded(info, work, admin=True)

@@ -16,6 +16,7 @@ class AdminQuery:
     @strawberry.field(description="The tenant's API keys, revoked ones included (admin only).")
     async def api_keys(self, info: Info) -> list[ApiKey]:
         info.context.require_admin()
+        await info.context.record_key_uses()
         found = await keys_repo.list_keys(info.context.database, info.context.tenant_id)
         return [ApiKey.of(k) for k in found]
 

@@ -7,7 +7,9 @@ that same load (no further queries).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
+from typing import Any
 
 import strawberry
 
@@ -34,7 +36,8 @@ from graph_api.api.coaching.types import (
 from graph_api.api.context import Info
 from graph_api.api.pagination import Connection, page_window
 from graph_api.api.scalars import Date
-from graph_api.domain.kinds import Relationship, Stakeholder
+from graph_api.domain.enums import ConcernCategory
+from graph_api.domain.kinds import ADVOCACY, CONFLICT, INFLUENCE, REPORTING_LINE, Stakeholder
 from graph_api.repositories.graph import OpportunityFilter
 from graph_api.repositories.subgraph import AccountMap, load_account_map
 
@@ -112,20 +115,60 @@ class _Shape:
         )
 
 
-def _edge(edge: Relationship, weight: float | None = None, **extra: object) -> GraphEdge:
-    """One explorer edge; its id names the relationship type and both ends."""
-    return GraphEdge(
-        id=strawberry.ID(edge.id),
-        source=strawberry.ID(edge.source_id),
-        target=strawberry.ID(edge.target_id),
-        kind=edge.KIND.type,
-        weight=weight,
-        **extra,  # type: ignore[arg-type]
-    )
+EdgeRow = tuple[str, str, str, str, float | None, list[ConcernCategory], str | None]
+"""An explorer edge: (id, source, target, kind, weight, topics, evidence)."""
+_EDGES = (
+    (REPORTING_LINE, None, None, None),
+    (INFLUENCE, "strength", "topics", "evidence"),
+    (CONFLICT, "strength", None, "evidence"),
+    (ADVOCACY, "strength", None, "evidence"),
+)
+"""The relationships the explorer draws: kind, and the columns of weight, topics, evidence."""
 
 
-def account_graph_of(account_map: AccountMap) -> AccountGraph:
-    """Nodes and edges of the map; seat fields and alternatives when an opportunity is given."""
+def graph_edges(account_map: AccountMap) -> list[EdgeRow]:
+    """Every edge of the map, read from its stored rows (no records), sorted by id; the
+    id names the relationship type and both ends."""
+    edges: list[EdgeRow] = []
+    for kind, weight, topics, evidence in _EDGES:
+        column, _ = next(c for c in AccountMap.LISTS.values() if c[1] is kind)
+        at = {name: kind.row_names.index(name) for name in (weight, topics, evidence) if name}
+        w, t, e = (at.get(name) if name else None for name in (weight, topics, evidence))
+        kind_name = kind.type
+        for row in account_map.rows[column]:
+            source, target = row[0], row[1]
+            edges.append(
+                (
+                    f"{kind_name}:{source}:{target}",
+                    source,
+                    target,
+                    kind_name,
+                    None if w is None else float(row[w]),
+                    [] if t is None else list(_topics(None if row[t] is None else tuple(row[t]))),
+                    None if e is None else row[e],
+                )
+            )
+    edges.sort(key=lambda edge: edge[0])
+    return edges
+
+
+_READ_TOPICS = INFLUENCE.columns("topics")
+_TOPICS_AT = INFLUENCE.row_names.index("topics")
+
+
+@functools.cache
+def _topics(stored: tuple[str, ...] | None) -> tuple[ConcernCategory, ...]:
+    """Stored topics as an Influence record holds them (the declared default when absent);
+    thousands of edges share a few distinct sets."""
+    row: list[Any] = [None] * len(INFLUENCE.row_names)
+    row[_TOPICS_AT] = None if stored is None else list(stored)
+    found: tuple[ConcernCategory, ...] = _READ_TOPICS(row)[0]
+    return found
+
+
+def graph_nodes(account_map: AccountMap) -> list[GraphNode]:
+    """The map's people (with their seat and the committee's reading of them, when an
+    opportunity is given) and the opportunity's alternatives."""
     flags = coaching.committee_flags(account_map)
     seats = {s.source_id: s for s in account_map.seats}
     nodes: list[GraphNode] = []
@@ -161,18 +204,39 @@ def account_graph_of(account_map: AccountMap) -> AccountGraph:
         )
         for x in account_map.alternatives
     )
+    return nodes
+
+
+def account_graph_of(account_map: AccountMap) -> AccountGraph:
+    """Nodes and edges of the map; seat fields and alternatives when an opportunity is given."""
     edges = [
-        *(_edge(e) for e in account_map.reports_to),
-        *(
-            _edge(e, e.strength, topics=list(e.topics), evidence=e.evidence)
-            for e in account_map.influences
-        ),
-        *(_edge(e, e.strength, evidence=e.evidence) for e in account_map.conflicts),
-        *(_edge(e, e.strength, evidence=e.evidence) for e in account_map.advocacy),
+        GraphEdge(
+            id=strawberry.ID(i),
+            source=strawberry.ID(s),
+            target=strawberry.ID(t),
+            kind=k,
+            weight=w,
+            topics=topics,
+            evidence=e,
+        )
+        for i, s, t, k, w, topics, e in graph_edges(account_map)
     ]
-    edges.sort(key=lambda e: str(e.id))
     return AccountGraph(
-        account=account_map.account, opportunity=account_map.opportunity, nodes=nodes, edges=edges
+        account=account_map.account,
+        opportunity=account_map.opportunity,
+        nodes=graph_nodes(account_map),
+        edges=edges,
+    )
+
+
+def asked_of(options: CoachingOptions | None) -> coaching.Asked:
+    """What a caller's ``options`` ask of a plan."""
+    given = options or CoachingOptions()
+    return coaching.Asked(
+        max_hops=given.max_hops,
+        capacity_per_champion=given.capacity_per_champion,
+        top_plays_per_approver=given.top_plays_per_approver,
+        without=frozenset(str(i) for i in given.without or ()),
     )
 
 
@@ -230,16 +294,13 @@ class CoachingQuery:
     async def coaching_plan(
         self, info: Info, opportunity_id: strawberry.ID, options: CoachingOptions | None = None
     ) -> CoachingPlan:
-        given = options or CoachingOptions()
-        asked = coaching.Asked(
-            max_hops=given.max_hops,
-            capacity_per_champion=given.capacity_per_champion,
-            top_plays_per_approver=given.top_plays_per_approver,
-            without=frozenset(str(i) for i in given.without or ()),
-        )
         context = info.context
         plan = await coaching.coaching_plan(
-            context.database, context.settings, context.tenant_id, str(opportunity_id), asked
+            context.database,
+            context.settings,
+            context.tenant_id,
+            str(opportunity_id),
+            asked_of(options),
         )
         return plan_of(plan)
 
@@ -326,5 +387,6 @@ class CoachingQuery:
             info.context.tenant_id,
             account_id=str(account_id),
             opportunity_id=None if opportunity_id is None else str(opportunity_id),
+            for_plan=False,
         )
         return account_graph_of(account_map)

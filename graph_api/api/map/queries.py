@@ -61,6 +61,15 @@ def _lookup_field(label: str) -> Any:
     )
 
 
+LOOKUPS = {
+    "account": "Account",
+    "stakeholder": "Stakeholder",
+    "opportunity": "Opportunity",
+    "argument": "Argument",
+}
+"""The root lookups by ``id`` or ``externalId``: field -> label."""
+
+
 @strawberry.type
 class MapQuery:
     @strawberry.field(description="The caller itself: what this key or token may do.")
@@ -81,10 +90,10 @@ class MapQuery:
         found: Any = await info.context.loaders.node(label, str(id))
         return found  # type: ignore[no-any-return]
 
-    account = _lookup_field("Account")
-    stakeholder = _lookup_field("Stakeholder")
-    opportunity = _lookup_field("Opportunity")
-    argument = _lookup_field("Argument")
+    account = _lookup_field(LOOKUPS["account"])
+    stakeholder = _lookup_field(LOOKUPS["stakeholder"])
+    opportunity = _lookup_field(LOOKUPS["opportunity"])
+    argument = _lookup_field(LOOKUPS["argument"])
 
     @strawberry.field(description="The tenant's accounts, by name.")
     async def accounts(

@@ -336,6 +336,13 @@ async def _account_changes(
     return Connection.of([ChangeEntry.from_record(r) for r in page.rows], offset, page.total)
 
 
+CHILD_PAGES: dict[str, dict[str, str]] = {
+    "Account": {"stakeholders": "Stakeholder", "opportunities": "Opportunity"}
+}
+"""The paged children fields of each node type (field -> child label), by label; each child
+kind's parent relationship is declared on the kind (``kinds.Parent``)."""
+
+
 def _children(child: str) -> Any:
     async def page(
         root: Any, info: Info, first: int | None = None, after: str | None = None
@@ -351,8 +358,7 @@ def _children(child: str) -> Any:
 Account = node_type(
     kinds.ACCOUNT,
     {
-        "stakeholders": _children("Stakeholder"),
-        "opportunities": _children("Opportunity"),
+        **{to_snake(name): _children(child) for name, child in CHILD_PAGES["Account"].items()},
         "history": _history(),
         "changes": strawberry.field(
             resolver=_account_changes,
