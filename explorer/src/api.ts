@@ -213,16 +213,23 @@ function playFields(caps: Capabilities): string {
     ${caps.planExclusion ? "inPlan exclusion { reason explanation }" : ""}`;
 }
 
-export async function loadPlan(opportunityId: string, caps: Capabilities): Promise<CoachingPlan> {
+/**
+ * The coaching plan; with `without`, the plan as if those people had left (a what-if). Deal
+ * risk (criticality, single threads, the champion test, dependencies, stale facts, who is
+ * gone) is asked for only where the server has it.
+ */
+export async function loadPlan(opportunityId: string, caps: Capabilities, without: string[] = []): Promise<CoachingPlan> {
   const play = playFields(caps);
+  const whatIf = caps.whatIf && without.length > 0;
   const data: { coachingPlan: CoachingPlan } = await gql(
-    `query Plan($opportunityId: ID!) {
-      coachingPlan(opportunityId: $opportunityId) {
+    `query Plan($opportunityId: ID!${whatIf ? ", $options: CoachingOptions" : ""}) {
+      coachingPlan(opportunityId: $opportunityId${whatIf ? ", options: $options" : ""}) {
         decisionRule winProbability winProbabilityWithPlan warnings
         approvers {
           approver { id name title }
           role stance status approvalProbability approvalProbabilityWithPlan
           ${caps.criticality ? "criticality criticalityWithPlan" : ""}
+          ${caps.singleThread ? `criticalityExplanation singleThreaded singleThreadExplanation keyPeople { ${PERSON} }` : ""}
           plays { ${play} }
           threats { opponent { ${PERSON} } reach path { ${PERSON} } alternative { name kind } }
           developCandidates {
@@ -230,21 +237,27 @@ export async function loadPlan(opportunityId: string, caps: Capabilities): Promi
           }
         }
         plan { ${play} }
+        ${caps.championTest ? `champions { champion { ${PERSON} } influence verdict explanation }` : ""}
+        ${caps.dealDependencies ? `dealDependencies { stakeholder { ${PERSON} } winProbabilityWithout drop explanation }` : ""}
+        ${caps.freshness ? `staleFacts { kind stakeholder { ${PERSON} } target { ${PERSON} } verifiedAt ageDays warning }` : ""}
+        ${caps.whatIf ? `without { ${PERSON} ${caps.departures ? "leftAt" : ""} }` : ""}
       }
     }`,
-    { opportunityId },
+    whatIf ? { opportunityId, options: { without } } : { opportunityId },
   );
-  return data.coachingPlan;
+  const plan = data.coachingPlan;
+  if (plan.without) plan.without = plan.without.map((p) => ({ ...p, leftAt: p.leftAt ?? null }));
+  return plan;
 }
 
-/** Freshness of each seat: the stance's date, the person's and (newer servers) the seat's check. */
+/** Freshness of each seat: the stance's date, the person's and the seat's checks, and departures. */
 export async function loadCommittee(opportunityId: string, caps: Capabilities): Promise<SeatFacts[]> {
   const data: {
     opportunity: {
       committee: {
         stanceUpdatedAt: string | null;
         verifiedAt?: string | null;
-        stakeholder: { id: string; lastVerifiedAt: string | null };
+        stakeholder: { id: string; lastVerifiedAt: string | null; leftAt?: string | null };
       }[];
     } | null;
   } = await gql(
@@ -252,7 +265,7 @@ export async function loadCommittee(opportunityId: string, caps: Capabilities): 
       opportunity(id: $id) {
         committee {
           stanceUpdatedAt ${caps.seatVerifiedAt ? "verifiedAt" : ""}
-          stakeholder { id lastVerifiedAt }
+          stakeholder { id lastVerifiedAt ${caps.departures ? "leftAt" : ""} }
         }
       }
     }`,
@@ -263,6 +276,7 @@ export async function loadCommittee(opportunityId: string, caps: Capabilities): 
     stanceUpdatedAt: seat.stanceUpdatedAt,
     lastVerifiedAt: seat.stakeholder.lastVerifiedAt,
     verifiedAt: seat.verifiedAt ?? null,
+    leftAt: seat.stakeholder.leftAt ?? null,
   }));
 }
 
@@ -283,6 +297,9 @@ export interface StakeholderDetail {
   email: string | null;
   updatedAt: string | null;
   updatedBy: string | null;
+  /** Present only when the server records them (capabilities.ts). */
+  lastVerifiedAt?: string | null;
+  leftAt?: string | null;
   seats: {
     opportunity: { id: string };
     role: string;
@@ -291,6 +308,7 @@ export interface StakeholderDetail {
     voteWeight: number;
     stanceEvidence: string | null;
     updatedAt?: string | null;
+    verifiedAt?: string | null;
   }[];
 }
 
@@ -299,9 +317,10 @@ export async function loadStakeholder(id: string, caps: Capabilities): Promise<S
     `query Stakeholder($id: ID!) {
       stakeholder(id: $id) {
         id externalId name title department seniority email updatedAt updatedBy
+        ${caps.freshness ? "lastVerifiedAt" : ""} ${caps.departures ? "leftAt" : ""}
         seats {
           opportunity { id } role stance veto voteWeight stanceEvidence
-          ${caps.concurrency.seat ? "updatedAt" : ""}
+          ${caps.concurrency.seat ? "updatedAt" : ""} ${caps.seatVerifiedAt ? "verifiedAt" : ""}
         }
       }
     }`,
@@ -315,6 +334,7 @@ export interface EdgeRecord {
   topics: string[];
   evidence: string | null;
   updatedAt: string | null;
+  verifiedAt: string | null;
 }
 
 /** The influence or conflict from → to as stored now, or null when it is gone. */
@@ -325,15 +345,15 @@ export async function loadEdge(
   caps: Capabilities,
 ): Promise<EdgeRecord | null> {
   const influence = kind === "INFLUENCES";
-  const stamp = (influence ? caps.concurrency.influence : caps.concurrency.conflict) ? "updatedAt" : "";
+  const stamp = [(influence ? caps.concurrency.influence : caps.concurrency.conflict) ? "updatedAt" : "", caps.freshness ? "verifiedAt" : ""].join(" ");
   const field = influence ? `influences { to { id } strength topics evidence ${stamp} }` : `conflicts { to { id } strength evidence ${stamp} }`;
   const data: {
-    stakeholder: Record<string, { to: { id: string }; strength: number; topics?: string[]; evidence: string | null; updatedAt?: string | null }[]> | null;
+    stakeholder: Record<string, { to: { id: string }; strength: number; topics?: string[]; evidence: string | null; updatedAt?: string | null; verifiedAt?: string | null }[]> | null;
   } = await gql(`query Edge($id: ID!) { stakeholder(id: $id) { ${field} } }`, { id: fromId });
   const rows = data.stakeholder?.[influence ? "influences" : "conflicts"] ?? [];
   const row = rows.find((r) => r.to.id === toId);
   if (!row) return null;
-  return { strength: row.strength, topics: row.topics ?? [], evidence: row.evidence, updatedAt: row.updatedAt ?? null };
+  return { strength: row.strength, topics: row.topics ?? [], evidence: row.evidence, updatedAt: row.updatedAt ?? null, verifiedAt: row.verifiedAt ?? null };
 }
 
 // --- writes -----------------------------------------------------------------------------
@@ -352,7 +372,7 @@ export async function mutate(
   field: string,
   argTypes: Record<string, string>,
   variables: Record<string, unknown>,
-  options: { returnsNode?: boolean } = {},
+  options: { returnsNode?: boolean; success?: string } = {},
 ): Promise<MutationResult> {
   const declared = Object.entries(argTypes)
     .map(([name, type]) => `$${name}: ${type}`)
@@ -362,7 +382,7 @@ export async function mutate(
     .join(", ");
   const query = `mutation Edit(${declared}) {
     result: ${field}(${passed}) {
-      __typename${options.returnsNode ? "\n      ... on Node { id }" : ""}
+      __typename${options.returnsNode ? "\n      ... on Node { id }" : ""}${options.success ? `\n      ${options.success}` : ""}
       ... on UserError { message code }
       ... on InvalidInputError { problems { path message } }
     }
@@ -386,4 +406,26 @@ export async function mutate(
     }
     throw error;
   }
+}
+
+// --- verification -------------------------------------------------------------------------
+
+/** The facts one call confirmed, and the day it recorded. */
+const VERIFIED = "... on VerifiedFacts { on stakeholders seats influences conflicts }";
+
+export interface VerifyTarget {
+  stakeholderIds?: string[];
+  seats?: { stakeholderId: string; opportunityId: string }[];
+  influences?: { fromId: string; toId: string }[];
+  conflicts?: { fromId: string; toId: string }[];
+}
+
+/** Marks records verified today (one transaction). */
+export function markVerified(input: VerifyTarget): Promise<MutationResult> {
+  return mutate("markVerified", { input: "MarkVerifiedInput!" }, { input }, { success: VERIFIED });
+}
+
+/** Marks a whole committee verified today: its seats, the people on them and the lines among them. */
+export function markCommitteeVerified(opportunityId: string): Promise<MutationResult> {
+  return mutate("markCommitteeVerified", { opportunityId: "ID!" }, { opportunityId }, { success: VERIFIED });
 }
