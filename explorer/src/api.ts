@@ -214,16 +214,14 @@ function playFields(caps: Capabilities): string {
 }
 
 /**
- * The coaching plan; with `without`, the plan as if those people had left (a what-if). Deal
- * risk (criticality, single threads, the champion test, dependencies, stale facts, who is
- * gone) is asked for only where the server has it.
+ * The coaching plan. Deal risk (criticality, single threads, the champion test, dependencies,
+ * stale facts, who is gone) is asked for only where the server has it.
  */
-export async function loadPlan(opportunityId: string, caps: Capabilities, without: string[] = []): Promise<CoachingPlan> {
+export async function loadPlan(opportunityId: string, caps: Capabilities): Promise<CoachingPlan> {
   const play = playFields(caps);
-  const whatIf = caps.whatIf && without.length > 0;
   const data: { coachingPlan: CoachingPlan } = await gql(
-    `query Plan($opportunityId: ID!${whatIf ? ", $options: CoachingOptions" : ""}) {
-      coachingPlan(opportunityId: $opportunityId${whatIf ? ", options: $options" : ""}) {
+    `query Plan($opportunityId: ID!) {
+      coachingPlan(opportunityId: $opportunityId) {
         decisionRule winProbability winProbabilityWithPlan warnings
         approvers {
           approver { id name title }
@@ -243,11 +241,37 @@ export async function loadPlan(opportunityId: string, caps: Capabilities, withou
         ${caps.whatIf ? `without { ${PERSON} ${caps.departures ? "leftAt" : ""} }` : ""}
       }
     }`,
-    whatIf ? { opportunityId, options: { without } } : { opportunityId },
+    { opportunityId },
   );
   const plan = data.coachingPlan;
   if (plan.without) plan.without = plan.without.map((p) => ({ ...p, leftAt: p.leftAt ?? null }));
   return plan;
+}
+
+/** What a what-if needs to say what changes: win probability, each approver's coverage, warnings. */
+export interface WhatIfPlan {
+  winProbability: number;
+  winProbabilityWithPlan: number;
+  warnings: string[];
+  approvers: { approver: { id: string; name: string }; status: string }[];
+  plan: { champion: { id: string } }[];
+  without: { id: string }[];
+}
+
+/** The plan as if `without` had left (CoachingOptions.without), asked for only what a what-if shows. */
+export async function loadWhatIf(opportunityId: string, without: string[]): Promise<WhatIfPlan> {
+  const data: { coachingPlan: WhatIfPlan } = await gql(
+    `query WhatIf($opportunityId: ID!, $options: CoachingOptions) {
+      coachingPlan(opportunityId: $opportunityId, options: $options) {
+        winProbability winProbabilityWithPlan warnings
+        approvers { approver { ${PERSON} } status }
+        plan { champion { id } }
+        without { id }
+      }
+    }`,
+    { opportunityId, options: { without } },
+  );
+  return data.coachingPlan;
 }
 
 /** Freshness of each seat: the stance's date, the person's and the seat's checks, and departures. */

@@ -772,7 +772,7 @@ function stakeholderFields(original: Record<string, unknown> | null, departures 
     { name: "name", label: "Name", type: "text", value: v("name"), required: true },
     { name: "title", label: "Title", type: "text", value: v("title") },
     { name: "department", label: "Department", type: "text", value: v("department") },
-    { name: "seniority", label: "Seniority", type: "select", options: SENIORITIES, optionLabels: { IC: "Individual contributor", C_LEVEL: "C-level" }, emptyOption: "— unknown —", value: v("seniority") },
+    { name: "seniority", label: "Seniority", type: "select", options: SENIORITIES, optionLabels: { IC: "Individual contributor", VP: "VP", C_LEVEL: "C-level" }, emptyOption: "— unknown —", value: v("seniority") },
     { name: "email", label: "E-mail", type: "email", value: v("email") },
     { name: "externalId", label: "External id (CRM key)", type: "text", value: v("externalId"), placeholder: "optional, e.g. a CRM contact id" },
     ...left,

@@ -16,6 +16,7 @@ import {
   loadGraph,
   loadOpportunities,
   loadPlan,
+  loadWhatIf,
   markCommitteeVerified,
   storedKey,
   storeKey,
@@ -150,7 +151,7 @@ const planPanel = new PlanPanel(byId("plan-list"), byId("plan-detail"), byId("pl
   showPerson: (id) => jumpTo(id),
   whatIf: (without) => {
     if (!state.opportunityId) return Promise.reject(new Error("no opportunity is open"));
-    return loadPlan(state.opportunityId, state.capabilities, without);
+    return loadWhatIf(state.opportunityId, without);
   },
   markCommitteeVerified: () => verifyCommittee(),
 });

@@ -318,7 +318,8 @@ export class CommitteeMap {
       edge.toggleClass("departed", gone);
       if (!stale) return;
       // on the line's longest run along a row channel, a third of the way in (a path's
-      // strength label sits on the line's middle); only an icon across a narrow gap
+      // strength label sits on the line's middle), kept inside the channel; only an icon
+      // across a narrow gap
       const points = [edge.sourceEndpoint(), ...(edge.segmentPoints() ?? []), edge.targetEndpoint()];
       let at = edge.midpoint();
       let run = 0;

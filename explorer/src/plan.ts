@@ -4,6 +4,7 @@
 // each of which can be drawn on the map; the champion test; the plan itself, exportable; how
 // fresh the facts behind it are; and what the deal depends on, with "what if they left?".
 
+import type { WhatIfPlan } from "./api";
 import type { Capabilities } from "./capabilities";
 import { h } from "./dom";
 import { icon } from "./icons";
@@ -21,7 +22,7 @@ export interface PlanHandlers {
   /** The person on the map and in the details panel. */
   showPerson(id: string): void;
   /** The plan as if these people had left (CoachingOptions.without). */
-  whatIf(without: string[]): Promise<CoachingPlan>;
+  whatIf(without: string[]): Promise<WhatIfPlan>;
   markCommitteeVerified(): Promise<void>;
 }
 
@@ -387,7 +388,7 @@ export class PlanPanel {
     const run = ++this.whatIfRun;
     const names = without.map((id) => this.context?.candidates.find((c) => c.id === id)?.name ?? plan.dealDependencies?.find((d) => d.stakeholder.id === id)?.stakeholder.name ?? "someone");
     box.replaceChildren(h("p", { class: "muted", role: "status" }, `Computing the plan without ${names.join(", ")}…`));
-    let after: CoachingPlan;
+    let after: WhatIfPlan;
     try {
       after = await this.handlers.whatIf(without);
     } catch (error) {
@@ -510,14 +511,14 @@ function points(value: number): string {
 }
 
 /** Win probability before → after, and every approver whose coverage gets worse. */
-function whatIfSummary(before: CoachingPlan, after: CoachingPlan, names: string[]): HTMLElement {
+function whatIfSummary(before: CoachingPlan, after: WhatIfPlan, names: string[]): HTMLElement {
   const was = new Map(before.approvers.map((a) => [a.approver.id, a]));
   const worse = after.approvers.filter((a) => {
     const old = was.get(a.approver.id);
     return old !== undefined && STATUS_ORDER.indexOf(a.status) > STATUS_ORDER.indexOf(old.status);
   });
   const status = (value: string): string => STATUS_LOOK[value]?.label.toLowerCase() ?? lower(value);
-  const gone = new Set((after.without ?? []).map((p) => p.id));
+  const gone = new Set(after.without.map((p) => p.id));
   return h(
     "div",
     { class: "what-if-summary", "data-before": before.winProbabilityWithPlan.toFixed(4), "data-after": after.winProbabilityWithPlan.toFixed(4) },
