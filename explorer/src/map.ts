@@ -310,6 +310,9 @@ export class CommitteeMap {
    */
   private placeLineMarks(): void {
     this.stage.querySelectorAll(".line-mark").forEach((mark) => mark.remove());
+    const placed: { x: number; y: number; w: number }[] = [];
+    const free = (x: number, y: number, w: number): boolean =>
+      placed.every((p) => Math.abs(p.x - x) >= (p.w + w) / 2 + 3 || Math.abs(p.y - y) >= LINE_MARK_H + 1);
     this.cy.edges().forEach((edge) => {
       const kind = edge.data("kind") as string;
       const stale = this.risk.staleLine(kind, edge.data("source") as string, edge.data("target") as string);
@@ -317,21 +320,32 @@ export class CommitteeMap {
       const gone = [edge.data("source") as string, edge.data("target") as string].some((id) => this.risk.departure(id)?.left);
       edge.toggleClass("departed", gone);
       if (!stale) return;
-      // on the line's longest run along a row channel, a third of the way in (a path's
-      // strength label sits on the line's middle), kept inside the channel; only an icon
-      // across a narrow gap
+      // on the line's longest run along a row channel (a path's strength label sits on the
+      // line's middle), kept inside the channel and clear of the tags of other lines; only an
+      // icon across a narrow gap
       const points = [edge.sourceEndpoint(), ...(edge.segmentPoints() ?? []), edge.targetEndpoint()];
-      let at = edge.midpoint();
-      let run = 0;
+      let run: { from: number; to: number; y: number } | null = null;
       for (let i = 0; i + 1 < points.length; i += 1) {
         const [a, b] = [points[i], points[i + 1]];
-        const length = Math.abs(b.x - a.x);
-        if (Math.abs(b.y - a.y) < 1 && length > run) {
-          run = length;
-          at = { x: a.x + (b.x - a.x) * (length >= 90 ? 0.3 : 0.5), y: a.y };
+        if (Math.abs(b.y - a.y) < 1 && (!run || Math.abs(b.x - a.x) > run.to - run.from)) {
+          run = { from: Math.min(a.x, b.x), to: Math.max(a.x, b.x), y: a.y };
         }
       }
-      const compact = run < 90;
+      const middle = edge.midpoint();
+      const compact = !run || run.to - run.from < 90;
+      const w = compact ? LINE_MARK_COMPACT_W : LINE_MARK_W;
+      const y = inChannel(run ? run.y : middle.y);
+      let x = run ? run.from + (run.to - run.from) * (compact ? 0.5 : 0.3) : middle.x;
+      if (run && !free(x, y, w)) {
+        const step = w + 4;
+        for (let candidate = run.from + w / 2 + 4; candidate <= run.to - w / 2 - 4; candidate += step) {
+          if (free(candidate, y, w)) {
+            x = candidate;
+            break;
+          }
+        }
+      }
+      placed.push({ x, y, w });
       const mark = h(
         "span",
         { class: `line-mark stale-mark${compact ? " compact" : ""}`, "data-edge": edge.id(), title: stale.warning },
@@ -340,8 +354,8 @@ export class CommitteeMap {
         h("span", { class: "visually-hidden" }, `${compact ? "stale" : ""}: ${stale.warning}`),
       );
       mark.hidden = edge.hasClass("hidden-kind");
-      mark.style.left = `${at.x}px`;
-      mark.style.top = `${inChannel(at.y)}px`;
+      mark.style.left = `${x}px`;
+      mark.style.top = `${y}px`;
       this.stage.append(mark);
     });
   }
@@ -717,12 +731,23 @@ export class CommitteeMap {
 
 // --- cards ------------------------------------------------------------------------------------
 
-/** A y in a row channel moved, if need be, so a line's tag (17 px tall) stays off the cards beside it. */
+/** A line's tag, in card px: its height, and its width with the word and as an icon alone. */
+const LINE_MARK_H = 17;
+const LINE_MARK_W = 52;
+const LINE_MARK_COMPACT_W = 16;
+
+/**
+ * A y in a row channel moved, if need be, so a line's tag stays off the cards above and
+ * below it and off the tags on the top edge of the cards below (9 px into the channel).
+ */
 function inChannel(y: number): number {
   const g = Math.floor((y - CARD_H / 2) / CELL_H);
-  const top = g * CELL_H + CARD_H / 2 + 9;
-  const bottom = (g + 1) * CELL_H - CARD_H / 2 - 9;
-  return y >= top - 9 && y <= bottom + 9 ? Math.min(Math.max(y, top), bottom) : y;
+  const channelTop = g * CELL_H + CARD_H / 2;
+  const channelBottom = (g + 1) * CELL_H - CARD_H / 2;
+  if (y < channelTop || y > channelBottom) return y;
+  const top = channelTop + LINE_MARK_H / 2 + 0.5;
+  const bottom = channelBottom - 9 - LINE_MARK_H / 2 - 0.5;
+  return Math.min(Math.max(y, top), Math.max(top, bottom));
 }
 
 /** A tag on a card's top edge: an icon, a word, and what it means for screen readers. */

@@ -954,6 +954,19 @@ def test_a_second_editor_sees_a_conflict_instead_of_overwriting(
         )
         title = api(demo_keys.editor, STAKEHOLDER, {"id": person})["stakeholder"]["title"]
         assert title == "Group Finance Director"
+
+        # the first editor's form is now out of date: deleting from it is refused too
+        delete = first.locator('form[data-form="stakeholder"] button[data-action="delete"]')
+        delete.click()
+        delete.click()
+        conflict = first.locator('form[data-form="stakeholder"] [data-error-for="_form"]')
+        expect(conflict).to_have_attribute("data-code", "EDIT_CONFLICT")
+        expect(conflict).to_contain_text("so it was not deleted")
+        assert api(demo_keys.editor, STAKEHOLDER, {"id": person})["stakeholder"] is not None
+        conflict.locator('button[data-action="reload"]').click()
+        expect(first.locator('form[data-form="stakeholder"] input[name="title"]')).to_have_value(
+            "Group Finance Director"
+        )
         assert errors == []
     finally:
         for context in contexts:
@@ -980,6 +993,12 @@ def test_a_viewer_key_sees_the_map_but_cannot_edit(
     expect(form.locator('button[data-action="save"]')).to_be_disabled()
     expect(page.locator('form[data-form="seat"] select[name="stance"]')).to_be_disabled()
     expect(page.locator('form[data-form="new-edge-chooser"]')).to_have_count(0)
+    # a viewer reads freshness but cannot mark anything verified; a what-if only reads
+    expect(page.locator('#edit-panel button[data-action="verify-person"]')).to_be_disabled()
+    page.locator("#tab-plan").click()
+    expect(page.locator('[data-action="mark-committee-verified"]')).to_be_disabled()
+    page.locator('button[data-action="what-if-one"]').first.click()
+    expect(page.locator(".what-if-summary")).to_contain_text("Win with the plan")
     screenshot(page, "explorer-viewer")
 
 
