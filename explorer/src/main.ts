@@ -777,7 +777,9 @@ function buildLegend(): void {
       "div",
       { class: "legend-row" },
       h("strong", {}, "Champion test "),
-      ...Object.values(VERDICT_LOOK).map((look) => h("span", { class: `tag legend-tag verdict` }, icon(look.icon), `${look.label}: ${look.meaning}`)),
+      ...Object.entries(VERDICT_LOOK).map(([verdict, look]) =>
+        h("span", { class: `tag legend-tag tag-verdict verdict-${verdict.toLowerCase()}` }, icon(look.icon), look.label, h("span", { class: "meaning" }, `: ${look.meaning}`)),
+      ),
     ),
     h(
       "div",
@@ -789,7 +791,7 @@ function buildLegend(): void {
       h("span", { class: "muted" }, "reaching them hangs on one person"),
       h("span", { class: "tag legend-tag tag-stale" }, icon("stale"), "stale"),
       h("span", { class: "muted" }, "not confirmed for too long"),
-      h("span", { class: "legend-tag departed-sample" }, h("s", {}, "Name"), " left on …"),
+      h("span", { class: "legend-tag departed-sample" }, h("s", {}, "Name"), h("span", { class: "muted" }, " left: Left on …")),
     ),
     h("div", { class: "legend-row" }, h("strong", {}, "Alternatives "), ...Object.values(ALTERNATIVE_LOOK).map((look) => h("span", { class: "swatch alt", style: `--stance:${look.colour}` }, icon(look.icon), look.label))),
     h("fieldset", { class: "legend-row" }, h("legend", {}, "Lines shown"), ...toggles),

@@ -763,23 +763,35 @@ interface CardTag {
   short?: string;
 }
 
-/** Room for tags along the top edge, in card px. */
-const TAG_ROOM = CARD_W - 14;
+/** The tags' strip: inset from the card's inner edges (map.css .card-tags), and its gaps. */
+const TAG_INSET = 8 + 2;
+const TAG_GAP = 2;
 const TAG_FONT = "700 12px system-ui, sans-serif";
 const measured = new Map<string, number>();
 let measure: CanvasRenderingContext2D | null = null;
 
-/** A tag's width as drawn (padding, border, icon, the word in the tags' font). */
-function tagWidth(tag: CardTag): number {
-  const shown = tag.compact ? (tag.short ?? "") : tag.text;
-  let text = measured.get(shown);
-  if (text === undefined) {
+function textWidth(text: string): number {
+  let width = measured.get(text);
+  if (width === undefined) {
     measure ??= document.createElement("canvas").getContext("2d");
     if (measure) measure.font = TAG_FONT;
-    text = measure ? measure.measureText(shown).width : 7.4 * shown.length;
-    measured.set(shown, text);
+    width = measure ? measure.measureText(text).width : 7.4 * text.length;
+    measured.set(text, width);
   }
-  return 8 + (tag.icon ? 15 : 0) + text;
+  return width;
+}
+
+/** A tag's width as drawn: border and padding (6), the icon (12) and the word beside it (3 + text). */
+function tagWidth(tag: CardTag): number {
+  const shown = tag.compact ? (tag.short ?? "") : tag.text;
+  const text = shown ? textWidth(shown) : 0;
+  return 6 + (tag.icon ? 12 : 0) + (tag.icon && text ? 3 : 0) + text;
+}
+
+/** Room along a card's top edge: inside its borders (8 px stance stripe, 3 px for an approver). */
+function tagRoom(node: GraphNode): number {
+  const inner = CARD_W - 8 - (node.isApprover ? 3 : 1);
+  return inner - TAG_INSET - (node.veto ? 6 + textWidth("veto") + TAG_GAP + 4 : 0);
 }
 
 /** The tags a person's card carries: the champion test, criticality, a single thread, staleness. */
@@ -794,9 +806,9 @@ function cardTags(node: GraphNode, risk: DealRisk): CardTag[] {
   if (assessment?.criticality != null) tags.push({ kind: "crit", icon: null, text: `crit ${crit(assessment.criticality)}`, short: crit(assessment.criticality), spoken: "criticality: " });
   if (assessment?.singleThreaded) tags.push({ kind: "thread", icon: "thread", text: "1 thread", spoken: "single-threaded: " });
   if (risk.staleAbout(node.id).length) tags.push({ kind: "stale", icon: "stale", text: "stale", spoken: "" });
-  const room = TAG_ROOM - (node.veto ? 40 : 0);
-  const total = (): number => tags.reduce((sum, tag) => sum + tagWidth(tag) + 2, 0);
-  for (const kind of ["stale", "thread", "crit", "verdict"]) {
+  const room = tagRoom(node);
+  const total = (): number => tags.reduce((sum, tag) => sum + tagWidth(tag), 0) + TAG_GAP * Math.max(tags.length - 1, 0);
+  for (const kind of ["crit", "stale", "thread", "verdict"]) {
     if (total() <= room) break;
     for (const tag of tags) if (tag.kind.startsWith(kind)) tag.compact = true;
   }

@@ -997,7 +997,8 @@ def test_a_viewer_key_sees_the_map_but_cannot_edit(
     expect(page.locator('#edit-panel button[data-action="verify-person"]')).to_be_disabled()
     page.locator("#tab-plan").click()
     expect(page.locator('[data-action="mark-committee-verified"]')).to_be_disabled()
-    page.locator('button[data-action="what-if-one"]').first.click()
+    page.locator('.what-if-picker input[name="without"]').first.check()
+    page.locator('button[data-action="run-what-if"]').click()
     expect(page.locator(".what-if-summary")).to_contain_text("Win with the plan")
     screenshot(page, "explorer-viewer")
 
