@@ -755,7 +755,7 @@ interface CardTag {
   kind: string;
   icon: string | null;
   text: string;
-  /** Read before the text ("champion test: "). */
+  /** What a screen reader says instead ("champion test: Coach"); the visible word is hidden from it. */
   spoken: string;
   /** When space is short, the tag shows only its icon (the word stays for screen readers) … */
   compact?: boolean;
@@ -800,12 +800,12 @@ function cardTags(node: GraphNode, risk: DealRisk): CardTag[] {
   const verdict = risk.verdict(node.id);
   if (verdict) {
     const look = verdictLook(verdict.verdict);
-    tags.push({ kind: `verdict verdict-${verdict.verdict.toLowerCase()}`, icon: look.icon, text: look.label, spoken: "champion test: " });
+    tags.push({ kind: `verdict verdict-${verdict.verdict.toLowerCase()}`, icon: look.icon, text: look.label, spoken: `champion test: ${look.label}` });
   }
   const assessment = node.isApprover ? risk.approver(node.id) : undefined;
-  if (assessment?.criticality != null) tags.push({ kind: "crit", icon: null, text: `crit ${crit(assessment.criticality)}`, short: crit(assessment.criticality), spoken: "criticality: " });
-  if (assessment?.singleThreaded) tags.push({ kind: "thread", icon: "thread", text: "1 thread", spoken: "single-threaded: " });
-  if (risk.staleAbout(node.id).length) tags.push({ kind: "stale", icon: "stale", text: "stale", spoken: "" });
+  if (assessment?.criticality != null) tags.push({ kind: "crit", icon: null, text: `crit ${crit(assessment.criticality)}`, short: crit(assessment.criticality), spoken: `criticality ${crit(assessment.criticality)}` });
+  if (assessment?.singleThreaded) tags.push({ kind: "thread", icon: "thread", text: "1 thread", spoken: "single-threaded" });
+  if (risk.staleAbout(node.id).length) tags.push({ kind: "stale", icon: "stale", text: "stale", spoken: "stale: not verified for too long" });
   const room = tagRoom(node);
   const total = (): number => tags.reduce((sum, tag) => sum + tagWidth(tag), 0) + TAG_GAP * Math.max(tags.length - 1, 0);
   for (const kind of ["crit", "stale", "thread", "verdict"]) {
@@ -856,9 +856,7 @@ function personCard(node: GraphNode, marks: CardMarks | undefined, risk: DealRis
               "span",
               { class: `tag tag-${tag.kind}${tag.compact ? " compact" : ""}` },
               h("span", { class: "visually-hidden" }, `, ${tag.spoken}`),
-              tag.icon ? icon(tag.icon) : null,
-              tag.compact && tag.short ? h("span", { "aria-hidden": "true" }, tag.short) : null,
-              tag.compact ? h("span", { class: "visually-hidden" }, tag.text) : tag.text,
+              h("span", { class: "tag-face", "aria-hidden": "true" }, tag.icon ? icon(tag.icon) : null, tag.compact ? (tag.short ?? null) : tag.text),
             ),
           ),
           node.veto ? h("span", { class: "tag veto" }, h("span", { class: "visually-hidden" }, ", "), "veto") : null,
