@@ -213,6 +213,10 @@ function playFields(caps: Capabilities): string {
     ${caps.planExclusion ? "inPlan exclusion { reason explanation }" : ""}`;
 }
 
+/**
+ * The coaching plan. Deal risk (criticality, single threads, the champion test, dependencies,
+ * stale facts, who is gone) is asked for only where the server has it.
+ */
 export async function loadPlan(opportunityId: string, caps: Capabilities): Promise<CoachingPlan> {
   const play = playFields(caps);
   const data: { coachingPlan: CoachingPlan } = await gql(
@@ -223,6 +227,7 @@ export async function loadPlan(opportunityId: string, caps: Capabilities): Promi
           approver { id name title }
           role stance status approvalProbability approvalProbabilityWithPlan
           ${caps.criticality ? "criticality criticalityWithPlan" : ""}
+          ${caps.singleThread ? `criticalityExplanation singleThreaded singleThreadExplanation keyPeople { ${PERSON} }` : ""}
           plays { ${play} }
           threats { opponent { ${PERSON} } reach path { ${PERSON} } alternative { name kind } }
           developCandidates {
@@ -230,21 +235,53 @@ export async function loadPlan(opportunityId: string, caps: Capabilities): Promi
           }
         }
         plan { ${play} }
+        ${caps.championTest ? `champions { champion { ${PERSON} } influence verdict explanation }` : ""}
+        ${caps.dealDependencies ? `dealDependencies { stakeholder { ${PERSON} } winProbabilityWithout drop explanation }` : ""}
+        ${caps.freshness ? `staleFacts { kind stakeholder { ${PERSON} } target { ${PERSON} } verifiedAt ageDays warning }` : ""}
+        ${caps.whatIf ? `without { ${PERSON} ${caps.departures ? "leftAt" : ""} }` : ""}
       }
     }`,
     { opportunityId },
   );
+  const plan = data.coachingPlan;
+  if (plan.without) plan.without = plan.without.map((p) => ({ ...p, leftAt: p.leftAt ?? null }));
+  return plan;
+}
+
+/** What a what-if needs to say what changes: win probability, each approver's coverage, warnings. */
+export interface WhatIfPlan {
+  winProbability: number;
+  winProbabilityWithPlan: number;
+  warnings: string[];
+  approvers: { approver: { id: string; name: string }; status: string }[];
+  plan: { champion: { id: string } }[];
+  without: { id: string }[];
+}
+
+/** The plan as if `without` had left (CoachingOptions.without), asked for only what a what-if shows. */
+export async function loadWhatIf(opportunityId: string, without: string[]): Promise<WhatIfPlan> {
+  const data: { coachingPlan: WhatIfPlan } = await gql(
+    `query WhatIf($opportunityId: ID!, $options: CoachingOptions) {
+      coachingPlan(opportunityId: $opportunityId, options: $options) {
+        winProbability winProbabilityWithPlan warnings
+        approvers { approver { ${PERSON} } status }
+        plan { champion { id } }
+        without { id }
+      }
+    }`,
+    { opportunityId, options: { without } },
+  );
   return data.coachingPlan;
 }
 
-/** Freshness of each seat: the stance's date, the person's and (newer servers) the seat's check. */
+/** Freshness of each seat: the stance's date, the person's and the seat's checks, and departures. */
 export async function loadCommittee(opportunityId: string, caps: Capabilities): Promise<SeatFacts[]> {
   const data: {
     opportunity: {
       committee: {
         stanceUpdatedAt: string | null;
         verifiedAt?: string | null;
-        stakeholder: { id: string; lastVerifiedAt: string | null };
+        stakeholder: { id: string; lastVerifiedAt: string | null; leftAt?: string | null };
       }[];
     } | null;
   } = await gql(
@@ -252,7 +289,7 @@ export async function loadCommittee(opportunityId: string, caps: Capabilities): 
       opportunity(id: $id) {
         committee {
           stanceUpdatedAt ${caps.seatVerifiedAt ? "verifiedAt" : ""}
-          stakeholder { id lastVerifiedAt }
+          stakeholder { id lastVerifiedAt ${caps.departures ? "leftAt" : ""} }
         }
       }
     }`,
@@ -263,6 +300,7 @@ export async function loadCommittee(opportunityId: string, caps: Capabilities): 
     stanceUpdatedAt: seat.stanceUpdatedAt,
     lastVerifiedAt: seat.stakeholder.lastVerifiedAt,
     verifiedAt: seat.verifiedAt ?? null,
+    leftAt: seat.stakeholder.leftAt ?? null,
   }));
 }
 
@@ -283,6 +321,9 @@ export interface StakeholderDetail {
   email: string | null;
   updatedAt: string | null;
   updatedBy: string | null;
+  /** Present only when the server records them (capabilities.ts). */
+  lastVerifiedAt?: string | null;
+  leftAt?: string | null;
   seats: {
     opportunity: { id: string };
     role: string;
@@ -291,6 +332,7 @@ export interface StakeholderDetail {
     voteWeight: number;
     stanceEvidence: string | null;
     updatedAt?: string | null;
+    verifiedAt?: string | null;
   }[];
 }
 
@@ -299,9 +341,10 @@ export async function loadStakeholder(id: string, caps: Capabilities): Promise<S
     `query Stakeholder($id: ID!) {
       stakeholder(id: $id) {
         id externalId name title department seniority email updatedAt updatedBy
+        ${caps.freshness ? "lastVerifiedAt" : ""} ${caps.departures ? "leftAt" : ""}
         seats {
           opportunity { id } role stance veto voteWeight stanceEvidence
-          ${caps.concurrency.seat ? "updatedAt" : ""}
+          ${caps.concurrency.seat ? "updatedAt" : ""} ${caps.seatVerifiedAt ? "verifiedAt" : ""}
         }
       }
     }`,
@@ -315,6 +358,7 @@ export interface EdgeRecord {
   topics: string[];
   evidence: string | null;
   updatedAt: string | null;
+  verifiedAt: string | null;
 }
 
 /** The influence or conflict from → to as stored now, or null when it is gone. */
@@ -325,15 +369,15 @@ export async function loadEdge(
   caps: Capabilities,
 ): Promise<EdgeRecord | null> {
   const influence = kind === "INFLUENCES";
-  const stamp = (influence ? caps.concurrency.influence : caps.concurrency.conflict) ? "updatedAt" : "";
+  const stamp = [(influence ? caps.concurrency.influence : caps.concurrency.conflict) ? "updatedAt" : "", caps.freshness ? "verifiedAt" : ""].join(" ");
   const field = influence ? `influences { to { id } strength topics evidence ${stamp} }` : `conflicts { to { id } strength evidence ${stamp} }`;
   const data: {
-    stakeholder: Record<string, { to: { id: string }; strength: number; topics?: string[]; evidence: string | null; updatedAt?: string | null }[]> | null;
+    stakeholder: Record<string, { to: { id: string }; strength: number; topics?: string[]; evidence: string | null; updatedAt?: string | null; verifiedAt?: string | null }[]> | null;
   } = await gql(`query Edge($id: ID!) { stakeholder(id: $id) { ${field} } }`, { id: fromId });
   const rows = data.stakeholder?.[influence ? "influences" : "conflicts"] ?? [];
   const row = rows.find((r) => r.to.id === toId);
   if (!row) return null;
-  return { strength: row.strength, topics: row.topics ?? [], evidence: row.evidence, updatedAt: row.updatedAt ?? null };
+  return { strength: row.strength, topics: row.topics ?? [], evidence: row.evidence, updatedAt: row.updatedAt ?? null, verifiedAt: row.verifiedAt ?? null };
 }
 
 // --- writes -----------------------------------------------------------------------------
@@ -352,7 +396,7 @@ export async function mutate(
   field: string,
   argTypes: Record<string, string>,
   variables: Record<string, unknown>,
-  options: { returnsNode?: boolean } = {},
+  options: { returnsNode?: boolean; success?: string } = {},
 ): Promise<MutationResult> {
   const declared = Object.entries(argTypes)
     .map(([name, type]) => `$${name}: ${type}`)
@@ -362,7 +406,7 @@ export async function mutate(
     .join(", ");
   const query = `mutation Edit(${declared}) {
     result: ${field}(${passed}) {
-      __typename${options.returnsNode ? "\n      ... on Node { id }" : ""}
+      __typename${options.returnsNode ? "\n      ... on Node { id }" : ""}${options.success ? `\n      ${options.success}` : ""}
       ... on UserError { message code }
       ... on InvalidInputError { problems { path message } }
     }
@@ -386,4 +430,26 @@ export async function mutate(
     }
     throw error;
   }
+}
+
+// --- verification -------------------------------------------------------------------------
+
+/** The facts one call confirmed, and the day it recorded. */
+const VERIFIED = "... on VerifiedFacts { on stakeholders seats influences conflicts }";
+
+export interface VerifyTarget {
+  stakeholderIds?: string[];
+  seats?: { stakeholderId: string; opportunityId: string }[];
+  influences?: { fromId: string; toId: string }[];
+  conflicts?: { fromId: string; toId: string }[];
+}
+
+/** Marks records verified today (one transaction). */
+export function markVerified(input: VerifyTarget): Promise<MutationResult> {
+  return mutate("markVerified", { input: "MarkVerifiedInput!" }, { input }, { success: VERIFIED });
+}
+
+/** Marks a whole committee verified today: its seats, the people on them and the lines among them. */
+export function markCommitteeVerified(opportunityId: string): Promise<MutationResult> {
+  return mutate("markCommitteeVerified", { opportunityId: "ID!" }, { opportunityId }, { success: VERIFIED });
 }

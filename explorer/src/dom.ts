@@ -27,3 +27,20 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   if (!element) throw new Error(`missing #${id}`);
   return element as T;
 }
+
+let tips = 0;
+
+/**
+ * `content` that explains itself on hover and on keyboard focus: the explanation shows beside
+ * it and is its accessible description, so a screen reader reads it too.
+ */
+export function tip(content: (Node | string)[], explanation: string, className = ""): HTMLElement {
+  tips += 1;
+  const id = `tip-${tips}`;
+  return h(
+    "span",
+    { class: `tip-wrap ${className}`.trim() },
+    h("span", { class: "tip", tabindex: 0, "aria-describedby": id }, ...content),
+    h("span", { class: "tip-text", role: "tooltip", id }, explanation),
+  );
+}

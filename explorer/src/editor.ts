@@ -4,14 +4,16 @@
 // confirmation. Updates carry the `updatedAt` the form was loaded with (when the server takes
 // it), so a change someone else made in between is shown as a conflict, never overwritten.
 
-import { edgeKey, loadEdge, loadStakeholder, mutate, type EdgeRecord, type MutationResult, type StakeholderDetail } from "./api";
+import { edgeKey, loadEdge, loadStakeholder, markVerified, mutate, type EdgeRecord, type MutationResult, type StakeholderDetail, type VerifyTarget } from "./api";
 import { EXPECTED_UPDATED_AT, type Capabilities } from "./capabilities";
 import { h } from "./dom";
 import { buildForm, type FieldSpec, type Form } from "./forms";
+import { icon } from "./icons";
 import type { AccountModel } from "./model";
 import { withoutIds } from "./problems";
-import { ROLES, SENIORITIES, STANCES, TOPICS, type GraphEdge } from "./types";
-import { roleLabel, sentence, STANCE_LOOK } from "./words";
+import type { DealRisk } from "./risk";
+import { ROLES, SENIORITIES, STANCES, TOPICS, type GraphEdge, type StaleFact } from "./types";
+import { crit, day, departureText, roleLabel, sentence, STANCE_LOOK, verdictLook } from "./words";
 
 /** Argument types of each mutation the explorer calls (schema/schema.graphql). */
 const MUTATIONS = {
@@ -32,7 +34,15 @@ const MUTATIONS = {
 type MutationName = keyof typeof MUTATIONS;
 
 function call(name: MutationName, variables: Record<string, unknown>): Promise<MutationResult> {
-  return mutate(name, MUTATIONS[name], variables, { returnsNode: name === "createStakeholder" });
+  // a delete names `expectedUpdatedAt` only when it sends one (older servers do not know it)
+  const types: Record<string, string> = { ...MUTATIONS[name] };
+  if (EXPECTED_UPDATED_AT in variables) types[EXPECTED_UPDATED_AT] = "DateTime";
+  return mutate(name, types, variables, { returnsNode: name === "createStakeholder" });
+}
+
+/** The server's answer to a stale `expectedUpdatedAt` (a ConflictError that is not a duplicate). */
+function changedSince(result: MutationResult): boolean {
+  return !result.ok && result.typename === "ConflictError" && /changed since you read it/i.test(result.message);
 }
 
 /** Only what the seller changed, so an update never clears a field by accident. */
@@ -60,6 +70,8 @@ export interface EditorContext {
   model(): AccountModel | null;
   accountId(): string | null;
   opportunityId(): string | null;
+  /** What the plan says about people and lines (the champion test, criticality, staleness …). */
+  risk(): DealRisk;
   /** Reload map and plan from the server after a change. */
   refresh(): Promise<void>;
   /** Map actions for a person, so the panel offers what a card offers (the map only). */
@@ -152,7 +164,7 @@ export class Editor {
   }
 
   /** A person's details, map actions and forms, loaded fresh from the server. */
-  async showStakeholder(id: string, confirmation?: string, seatConfirmation?: string): Promise<void> {
+  async showStakeholder(id: string, confirmation?: string, seatConfirmation?: string, freshNote?: string): Promise<void> {
     const generation = ++this.generation;
     this.opened = { kind: "person", id };
     this.ctx.opened({ person: id });
@@ -172,8 +184,13 @@ export class Editor {
       this.showNothing(`${known} no longer exists: someone deleted them.`);
       return;
     }
-    const parts: HTMLElement[] = [this.personActions(person), this.stakeholderForm(person, confirmation)];
     const opportunityId = this.ctx.opportunityId();
+    const parts: HTMLElement[] = [this.personActions(person)];
+    const said = this.planSays(person);
+    if (said) parts.push(said);
+    const fresh = this.freshness(person, opportunityId, freshNote);
+    if (fresh) parts.push(fresh);
+    parts.push(this.stakeholderForm(person, confirmation));
     if (opportunityId) parts.push(this.seatForm(person, opportunityId, seatConfirmation));
     if (!this.ctx.readOnly()) parts.push(this.newEdgeChooser(person));
     this.panel.replaceChildren(h("div", { class: "person-panel", "data-person": id }, ...parts));
@@ -194,6 +211,108 @@ export class Editor {
     return h("div", { class: "person-actions", role: "group", "aria-label": `Map actions for ${person.name}` }, ...buttons);
   }
 
+  /** What the plan says about this person: departure, the champion test, how much they decide. */
+  private planSays(person: StakeholderDetail): HTMLElement | null {
+    const risk = this.ctx.risk();
+    const items: HTMLElement[] = [];
+    const departure = person.leftAt ? { leftAt: person.leftAt, left: person.leftAt <= todayOf() } : risk.departure(person.id);
+    if (departure) {
+      items.push(h("p", { class: "departure", "data-testid": "departure" }, icon("departed"), ` ${departureText(departure)}: the plan treats ${person.name} as gone${departure.left ? "" : " from that day"}.`));
+    }
+    const verdict = risk.verdict(person.id);
+    if (verdict) {
+      const look = verdictLook(verdict.verdict);
+      items.push(
+        h(
+          "div",
+          { class: "said-verdict", "data-testid": "verdict", "data-verdict": verdict.verdict },
+          h("h4", {}, "Champion test: ", h("span", { class: `verdict verdict-${verdict.verdict.toLowerCase()}` }, icon(look.icon), look.label), h("span", { class: "muted" }, ` influence ${verdict.influence.toFixed(2)}`)),
+          h("p", {}, verdict.explanation),
+        ),
+      );
+    }
+    const a = risk.approver(person.id);
+    if (a?.criticality != null) {
+      items.push(
+        h(
+          "div",
+          { class: "said-criticality", "data-testid": "criticality" },
+          h("h4", {}, `Criticality ${crit(a.criticality)}`, a.criticalityWithPlan != null ? h("span", { class: "muted" }, ` (${crit(a.criticalityWithPlan)} with the plan)`) : null),
+          a.criticalityExplanation ? h("p", {}, a.criticalityExplanation) : null,
+        ),
+      );
+    }
+    if (a?.singleThreaded) {
+      items.push(
+        h(
+          "div",
+          { class: "said-thread", "data-testid": "single-thread-detail" },
+          h("h4", {}, icon("thread"), " Single thread: ", (a.keyPeople ?? []).map((p) => p.name).join(", ")),
+          a.singleThreadExplanation ? h("p", {}, a.singleThreadExplanation) : null,
+        ),
+      );
+    }
+    if (items.length === 0) return null;
+    return h("section", { class: "plan-says", "aria-label": `What the plan says about ${person.name}` }, ...items);
+  }
+
+  /** When this person's record and seat were last confirmed, with one click to confirm them today. */
+  private freshness(person: StakeholderDetail, opportunityId: string | null, note?: string): HTMLElement | null {
+    const caps = this.ctx.capabilities();
+    if (!caps.freshness) return null;
+    const stale = this.ctx.risk().staleAbout(person.id);
+    const seat = opportunityId ? person.seats.find((s) => s.opportunity.id === opportunityId) : undefined;
+    const rows: HTMLElement[] = [
+      this.verifiedRow("Record", person.lastVerifiedAt ?? null, stale.filter((f) => f.kind === "STAKEHOLDER"), "verify-person", { stakeholderIds: [person.id] }, () =>
+        this.showStakeholder(person.id, undefined, undefined, `${person.name}'s record marked verified today.`),
+      ),
+    ];
+    if (seat && opportunityId) {
+      rows.push(
+        this.verifiedRow("Seat", seat.verifiedAt ?? null, stale.filter((f) => f.kind === "SEAT"), "verify-seat", { seats: [{ stakeholderId: person.id, opportunityId }] }, () =>
+          this.showStakeholder(person.id, undefined, undefined, "Seat marked verified today."),
+        ),
+      );
+    }
+    return h(
+      "section",
+      { class: "freshness-panel", "data-testid": "freshness-panel", "aria-label": `How fresh ${person.name}'s facts are` },
+      h("h4", {}, "Last verified"),
+      ...rows,
+      note ? h("p", { class: "done-note", role: "status", "data-testid": "fresh-note" }, note) : null,
+    );
+  }
+
+  /** One fact's last check, its staleness (the plan's warning) and a "verified today" button. */
+  private verifiedRow(label: string, at: string | null, stale: StaleFact[], action: string, target: VerifyTarget, reopen: () => Promise<void>): HTMLElement {
+    const caps = this.ctx.capabilities();
+    const button = h("button", { type: "button", class: "btn small", "data-action": action }, "Verified today", h("span", { class: "visually-hidden" }, ` (${label.toLowerCase()})`));
+    button.disabled = this.ctx.readOnly() || !caps.markVerified;
+    if (this.ctx.readOnly()) button.title = "A viewer key cannot mark facts verified";
+    const error = h("span", { class: "field-error", role: "alert" });
+    button.addEventListener("click", () => {
+      button.disabled = true;
+      void markVerified(target).then(async (result) => {
+        if (!result.ok) {
+          error.textContent = withoutIds(result.message, this.nameOf);
+          button.disabled = false;
+          return;
+        }
+        await this.ctx.refresh();
+        await reopen();
+      });
+    });
+    return h(
+      "div",
+      { class: "verified-row", "data-fact": label.toLowerCase() },
+      h("span", { class: "verified-label" }, `${label}: `, h("span", { class: "verified-at" }, day(at))),
+      ...stale.map((fact) => h("span", { class: "stale-mark", title: fact.warning }, icon("stale"), "stale", h("span", { class: "visually-hidden" }, `: ${fact.warning}`))),
+      button,
+      ...stale.map((fact) => h("p", { class: "stale-warning" }, fact.warning)),
+      error,
+    );
+  }
+
   private stakeholderForm(person: StakeholderDetail, confirmation?: string): HTMLElement {
     const caps = this.ctx.capabilities();
     const original: Record<string, unknown> = {
@@ -203,6 +322,7 @@ export class Editor {
       department: person.department,
       seniority: person.seniority,
       email: person.email,
+      ...(caps.departures ? { leftAt: person.leftAt ?? null } : {}),
     };
     let form: Form;
     const save = async (values: Record<string, unknown>, overwrite = false): Promise<MutationResult | null> => {
@@ -232,9 +352,27 @@ export class Editor {
       }
       return result;
     };
+    const remove = async (overwrite = false): Promise<MutationResult | null> => {
+      const guarded = caps.guardedDeletes.stakeholder && person.updatedAt !== null;
+      const variables: Record<string, unknown> = { id: person.id };
+      if (guarded) variables[EXPECTED_UPDATED_AT] = overwrite ? await this.currentStamp(person.id) : person.updatedAt;
+      const result = await call("deleteStakeholder", variables);
+      if (changedSince(result)) {
+        const now = await loadStakeholder(person.id, caps).catch(() => null);
+        form.showConflict(this.conflictText(person.name, now?.updatedBy ?? null, now?.updatedAt ?? null, "deleted"), [
+          { label: "Show their version", name: "reload", run: () => void this.showStakeholder(person.id, "Reloaded: this is the record as stored now.") },
+          { label: "Delete anyway", name: "overwrite", run: () => void remove(true).then((r) => r && form.showResult(r)) },
+        ]);
+        return null;
+      }
+      if (!result.ok && result.code !== "NOT_FOUND") return result;
+      await this.ctx.refresh();
+      this.showNothing(`Deleted ${person.name}.`, "done");
+      return null;
+    };
     form = buildForm(
       person.name,
-      stakeholderFields(original),
+      stakeholderFields(original, caps.departures),
       [
         { label: "Save", kind: "primary", name: "save", run: (values) => save(values) },
         {
@@ -243,13 +381,7 @@ export class Editor {
           kind: "danger",
           name: "delete",
           unchecked: true,
-          run: async () => {
-            const result = await call("deleteStakeholder", { id: person.id });
-            if (!result.ok && result.code !== "NOT_FOUND") return result;
-            await this.ctx.refresh();
-            this.showNothing(`Deleted ${person.name}.`, "done");
-            return null;
-          },
+          run: () => remove(),
         },
       ],
       this.options("stakeholder"),
@@ -267,10 +399,12 @@ export class Editor {
     return (await loadStakeholder(id, this.ctx.capabilities()))?.updatedAt ?? null;
   }
 
-  private conflictText(what: string, by: string | null, at: string | null): string {
+  private conflictText(what: string, by: string | null, at: string | null, action: "saved" | "deleted" = "saved"): string {
     const who = by && !KEY_ACTOR.test(by) ? by : "Someone else";
     const when = at ? ` at ${new Date(at).toLocaleTimeString()}` : "";
-    return `${who} changed ${what}${when}, after you opened this form. Your changes were not saved, so theirs are not lost.`;
+    return action === "saved"
+      ? `${who} changed ${what}${when}, after you opened this form. Your changes were not saved, so theirs are not lost.`
+      : `${who} changed ${what}${when}, after you opened this form, so it was not deleted. Look at their version first.`;
   }
 
   private gone(name: string): null {
@@ -344,7 +478,7 @@ export class Editor {
         await this.showStakeholder(person.id, undefined, "This seat was removed by someone else in the meantime.");
         return null;
       }
-      if (guarded && result.typename === "ConflictError") {
+      if (guarded && changedSince(result)) {
         form.showConflict(this.conflictText(`${person.name}'s seat`, null, null), [
           { label: "Show their version", name: "reload", run: () => void this.showStakeholder(person.id, undefined, "Reloaded: this is the seat as stored now.") },
           { label: "Save mine anyway", name: "overwrite", run: () => void save(values, true).then((r) => r && form.showResult(r)) },
@@ -352,6 +486,26 @@ export class Editor {
         return null;
       }
       return result;
+    };
+    const removeSeat = async (overwrite = false): Promise<MutationResult | null> => {
+      const variables: Record<string, unknown> = { ...key };
+      if (caps.guardedDeletes.seat && stamp !== null) {
+        variables[EXPECTED_UPDATED_AT] = overwrite
+          ? ((await loadStakeholder(person.id, caps))?.seats.find((s) => s.opportunity.id === opportunityId)?.updatedAt ?? stamp)
+          : stamp;
+      }
+      const result = await call("deleteSeat", variables);
+      if (changedSince(result)) {
+        form.showConflict(this.conflictText(`${person.name}'s seat`, null, null, "deleted"), [
+          { label: "Show their version", name: "reload", run: () => void this.showStakeholder(person.id, undefined, "Reloaded: this is the seat as stored now.") },
+          { label: "Remove anyway", name: "overwrite", run: () => void removeSeat(true).then((r) => r && form.showResult(r)) },
+        ]);
+        return null;
+      }
+      if (!result.ok && result.code !== "NOT_FOUND") return result;
+      await this.ctx.refresh();
+      await this.showStakeholder(person.id, undefined, `Removed from the committee at ${time()}.`);
+      return null;
     };
     form = buildForm(
       "Committee seat",
@@ -364,13 +518,7 @@ export class Editor {
           kind: "danger",
           name: "delete-seat",
           unchecked: true,
-          run: async () => {
-            const result = await call("deleteSeat", key);
-            if (!result.ok && result.code !== "NOT_FOUND") return result;
-            await this.ctx.refresh();
-            await this.showStakeholder(person.id, undefined, `Removed from the committee at ${time()}.`);
-            return null;
-          },
+          run: () => removeSeat(),
         },
       ],
       this.options("seat"),
@@ -443,6 +591,28 @@ export class Editor {
       return;
     }
     this.edgeForm(kind, edge.source, edge.target, record, confirmation);
+  }
+
+  /** When this line was last confirmed (stale if the plan says so), with "verified today". */
+  private edgeFreshness(
+    kind: "INFLUENCES" | "CONFLICTS_WITH",
+    fromId: string,
+    toId: string,
+    record: EdgeRecord,
+    reopen: (message: string) => Promise<void>,
+  ): HTMLElement | null {
+    if (!this.ctx.capabilities().freshness) return null;
+    const stale = this.ctx.risk().staleLine(kind, fromId, toId);
+    const ends = [{ fromId, toId }];
+    const row = this.verifiedRow(
+      kind === "INFLUENCES" ? "Influence" : "Conflict",
+      record.verifiedAt,
+      stale ? [stale] : [],
+      "verify-edge",
+      kind === "INFLUENCES" ? { influences: ends } : { conflicts: ends },
+      () => reopen("Marked verified today."),
+    );
+    return h("section", { class: "freshness-panel", "data-testid": "freshness-panel", "aria-label": "How fresh this link is" }, h("h4", {}, "Last verified"), row);
   }
 
   showNewEdge(kind: "INFLUENCES" | "CONFLICTS_WITH", fromId: string, toId: string): void {
@@ -529,7 +699,7 @@ export class Editor {
         this.showNothing(`${title}: no longer there, someone deleted it.`);
         return null;
       }
-      if (guarded && result.typename === "ConflictError") {
+      if (guarded && changedSince(result)) {
         form.showConflict(this.conflictText(`this link (${title})`, null, null), [
           { label: "Show their version", name: "reload", run: () => void reopen("Reloaded: this is the link as stored now.") },
           { label: "Save mine anyway", name: "overwrite", run: () => void save(values, true).then((r) => r && form.showResult(r)) },
@@ -537,6 +707,24 @@ export class Editor {
         return null;
       }
       return result;
+    };
+    const removeEdge = async (overwrite = false): Promise<MutationResult | null> => {
+      const variables: Record<string, unknown> = { ...ends };
+      if ((influence ? caps.guardedDeletes.influence : caps.guardedDeletes.conflict) && record.updatedAt !== null) {
+        variables[EXPECTED_UPDATED_AT] = overwrite ? ((await loadEdge(kind, fromId, toId, caps))?.updatedAt ?? record.updatedAt) : record.updatedAt;
+      }
+      const result = await call(remove, variables);
+      if (changedSince(result)) {
+        form.showConflict(this.conflictText(`this link (${title})`, null, null, "deleted"), [
+          { label: "Show their version", name: "reload", run: () => void reopen("Reloaded: this is the link as stored now.") },
+          { label: "Delete anyway", name: "overwrite", run: () => void removeEdge(true).then((r) => r && form.showResult(r)) },
+        ]);
+        return null;
+      }
+      if (!result.ok && result.code !== "NOT_FOUND") return result;
+      await this.ctx.refresh();
+      this.showNothing(`Deleted: ${title}.`, "done");
+      return null;
     };
     form = buildForm(
       title,
@@ -549,20 +737,22 @@ export class Editor {
           kind: "danger",
           name: "delete-edge",
           unchecked: true,
-          run: async () => {
-            const result = await call(remove, ends);
-            if (!result.ok && result.code !== "NOT_FOUND") return result;
-            await this.ctx.refresh();
-            this.showNothing(`Deleted: ${title}.`, "done");
-            return null;
-          },
+          run: () => removeEdge(),
         },
       ],
       this.options(influence ? "influence" : "conflict"),
     );
     if (confirmation) form.say(confirmation);
-    this.panel.replaceChildren(form.element);
+    const fresh = this.edgeFreshness(kind, fromId, toId, record, reopen);
+    this.panel.replaceChildren(...(fresh ? [fresh] : []), form.element);
   }
+}
+
+/** Today as the seller's calendar says (YYYY-MM-DD). */
+function todayOf(): string {
+  const now = new Date();
+  const pad = (n: number): string => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
 /** Changes made with an API key are recorded as `key:<id>`: an id says nothing to a seller. */
@@ -573,14 +763,18 @@ function actor(updatedBy: string | null): string {
   return KEY_ACTOR.test(updatedBy) ? " with an API key" : ` by ${updatedBy}`;
 }
 
-function stakeholderFields(original: Record<string, unknown> | null): FieldSpec[] {
+function stakeholderFields(original: Record<string, unknown> | null, departures = false): FieldSpec[] {
   const v = (key: string): unknown => original?.[key] ?? null;
+  const left: FieldSpec[] = departures
+    ? [{ name: "leftAt", label: "Left the account on", type: "date", value: v("leftAt"), help: "Set when they leave: the plan then treats them as gone. Clear it if they are back." }]
+    : [];
   return [
     { name: "name", label: "Name", type: "text", value: v("name"), required: true },
     { name: "title", label: "Title", type: "text", value: v("title") },
     { name: "department", label: "Department", type: "text", value: v("department") },
-    { name: "seniority", label: "Seniority", type: "select", options: SENIORITIES, optionLabels: { IC: "Individual contributor", C_LEVEL: "C-level" }, emptyOption: "— unknown —", value: v("seniority") },
+    { name: "seniority", label: "Seniority", type: "select", options: SENIORITIES, optionLabels: { IC: "Individual contributor", VP: "VP", C_LEVEL: "C-level" }, emptyOption: "— unknown —", value: v("seniority") },
     { name: "email", label: "E-mail", type: "email", value: v("email") },
     { name: "externalId", label: "External id (CRM key)", type: "text", value: v("externalId"), placeholder: "optional, e.g. a CRM contact id" },
+    ...left,
   ];
 }

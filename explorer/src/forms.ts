@@ -12,7 +12,7 @@ import { sentence } from "./words";
 export interface FieldSpec {
   name: string;
   label: string;
-  type: "text" | "email" | "number" | "select" | "checkbox" | "topics" | "textarea";
+  type: "text" | "email" | "number" | "date" | "select" | "checkbox" | "topics" | "textarea";
   value?: unknown;
   options?: readonly string[];
   /** Labels for options (else the option in sentence case). */

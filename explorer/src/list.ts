@@ -2,12 +2,14 @@
 // and for sorting. Every row offers what a card on the map offers (details and editing, showing
 // the person on the map, drawing their best play's path, their neighbourhood).
 
-import { h } from "./dom";
+import type { Capabilities } from "./capabilities";
+import { h, tip } from "./dom";
 import { icon } from "./icons";
 import type { AccountModel } from "./model";
 import { assessments, byRisk, exclusionText, inPlan, NO_REASON_YET, playHeadline } from "./plan-facts";
+import type { DealRisk } from "./risk";
 import type { ApproverAssessment, CoachingPlan, GraphNode, SeatFacts } from "./types";
-import { day, percent, seatLine, stanceLook, STATUS_LOOK } from "./words";
+import { crit, day, departureText, percent, seatLine, stanceLook, STATUS_LOOK, verdictLook } from "./words";
 
 export interface ListHandlers {
   onDetails(id: string): void;
@@ -27,6 +29,8 @@ interface Row {
   node: GraphNode;
   assessment: ApproverAssessment | undefined;
   facts: SeatFacts | undefined;
+  /** The champion test's verdict, riskiest first (conflicted, coach, isolated, champion); 9 for none. */
+  verdict: number;
 }
 
 const ROLE_ORDER = ["ECONOMIC_BUYER", "APPROVER", "DECISION_MAKER", "TECHNICAL_EVALUATOR", "USER_BUYER", "INFLUENCER", "GATEKEEPER", "PROCUREMENT", "LEGAL"];
@@ -52,8 +56,10 @@ export class CommitteeList {
     facts: Map<string, SeatFacts>,
     shown: string[],
     opportunityName: string | null,
-    showCriticality: boolean,
+    caps: Capabilities,
+    risk: DealRisk,
   ): void {
+    const showCriticality = caps.criticality;
     if (!model) {
       this.root.replaceChildren(h("p", { class: "muted" }, "Nothing loaded yet."));
       return;
@@ -66,7 +72,10 @@ export class CommitteeList {
         : this.scope === "shown"
           ? model.people.filter((p) => shownSet.has(p.id))
           : model.committee();
-    const rows: Row[] = nodes.map((node) => ({ node, assessment: byApprover.get(node.id), facts: facts.get(node.id) }));
+    const rows: Row[] = nodes.map((node) => {
+      const verdict = risk.verdict(node.id);
+      return { node, assessment: byApprover.get(node.id), facts: facts.get(node.id), verdict: verdict ? verdictLook(verdict.verdict).order : 9 };
+    });
     rows.sort((a, b) => this.compare(a, b));
     if (this.sort.descending) rows.reverse();
 
@@ -75,11 +84,12 @@ export class CommitteeList {
       { key: "actions", label: "Actions", sortable: false },
       { key: "role", label: "Role", sortable: true },
       { key: "stance", label: "Stance", sortable: true },
+      ...(caps.championTest ? [{ key: "verdict", label: "Champion test", sortable: true }] : []),
       { key: "risk", label: "Coverage", sortable: true },
       { key: "approval", label: "Approval today → with plan", sortable: true },
       ...(showCriticality ? [{ key: "criticality", label: "Criticality", sortable: true }] : []),
-      { key: "play", label: "Best play", sortable: true },
       { key: "verified", label: "Last verified", sortable: true },
+      { key: "play", label: "Best play", sortable: true },
     ];
 
     const scope = h("select", { id: "list-scope", "aria-label": "Who the list shows" });
@@ -123,7 +133,7 @@ export class CommitteeList {
       }),
     );
 
-    const body = h("tbody", {}, ...rows.map((row) => this.row(row, plan, shownSet, showCriticality)));
+    const body = h("tbody", {}, ...rows.map((row) => this.row(row, plan, shownSet, caps, risk)));
     const caption = opportunityName ? `Committee of ${opportunityName}` : "People at this account";
     this.root.replaceChildren(
       h("div", { class: "list-tools" }, h("label", { for: "list-scope" }, "Show "), scope, h("span", { class: "muted", role: "status" }, `${rows.length} ${rows.length === 1 ? "person" : "people"}, sorted by ${columns.find((c) => c.key === this.sort.key)?.label.toLowerCase() ?? this.sort.key}${this.sort.descending ? " (descending)" : ""}`)),
@@ -133,8 +143,11 @@ export class CommitteeList {
     );
   }
 
-  private row(row: Row, plan: CoachingPlan | null, shown: Set<string>, showCriticality: boolean): HTMLElement {
+  private row(row: Row, plan: CoachingPlan | null, shown: Set<string>, caps: Capabilities, risk: DealRisk): HTMLElement {
     const { node, assessment, facts } = row;
+    const departure = risk.departure(node.id);
+    const verdict = risk.verdict(node.id);
+    const stale = risk.staleAbout(node.id);
     const look = stanceLook(node);
     const best = assessment?.plays[0];
     const buttons: HTMLElement[] = [];
@@ -163,13 +176,31 @@ export class CommitteeList {
       );
     }
     const status = assessment ? STATUS_LOOK[assessment.status]?.label ?? assessment.status : null;
+    const verdictLookup = verdict ? verdictLook(verdict.verdict) : null;
     return h(
       "tr",
-      { "data-id": node.id, class: node.isApprover ? "approver-row" : "" },
-      h("th", { scope: "row" }, h("span", { class: "person-name" }, node.label), h("span", { class: "person-title muted" }, node.title ?? "")),
+      { "data-id": node.id, class: [node.isApprover ? "approver-row" : "", departure?.left ? "departed-row" : ""].join(" ").trim() },
+      h(
+        "th",
+        { scope: "row" },
+        h("span", { class: "person-name" }, departure?.left ? h("s", {}, node.label) : node.label),
+        departure ? h("span", { class: "departure", "data-testid": "departure" }, icon("departed"), ` ${departureText(departure)}`) : null,
+        h("span", { class: "person-title muted" }, node.title ?? ""),
+      ),
       h("td", { class: "row-actions" }, ...buttons),
       h("td", { class: "role-cell" }, node.isApprover ? icon("approver", "icon approver-mark") : null, seatLine(node), node.veto ? ", veto" : "", node.isApprover ? h("span", { class: "visually-hidden" }, " (approver)") : null),
       h("td", { class: "stance-cell", style: `--stance:${look.colour}` }, icon(look.icon), look.label),
+      ...(caps.championTest
+        ? [
+            h(
+              "td",
+              { class: "verdict-cell" },
+              verdict && verdictLookup
+                ? tip([icon(verdictLookup.icon), verdictLookup.label], verdict.explanation, `verdict verdict-${verdict.verdict.toLowerCase()}`)
+                : h("span", { class: "muted" }, "—"),
+            ),
+          ]
+        : []),
       h("td", {}, assessment && status ? h("span", { class: `status status-${assessment.status.toLowerCase()}` }, status) : h("span", { class: "muted" }, "—")),
       h(
         "td",
@@ -178,11 +209,33 @@ export class CommitteeList {
           ? h("span", {}, `${percent(assessment.approvalProbability)} → `, h("strong", {}, percent(assessment.approvalProbabilityWithPlan)))
           : h("span", { class: "muted" }, "—"),
       ),
-      ...(showCriticality
-        ? [h("td", {}, assessment?.criticality == null ? "—" : `${assessment.criticality.toFixed(2)} → ${(assessment.criticalityWithPlan ?? assessment.criticality).toFixed(2)}`)]
-        : []),
+      ...(caps.criticality ? [this.criticalityCell(assessment)] : []),
+      h(
+        "td",
+        { class: "verified-cell" },
+        verified(facts),
+        stale.length ? tip([icon("stale"), "stale"], stale.map((fact) => fact.warning).join(" "), "stale-mark") : null,
+      ),
       playCell,
-      h("td", {}, verified(facts)),
+    );
+  }
+
+  /** Criticality today → with the plan (why, on hover or focus), and a single thread when there is one. */
+  private criticalityCell(assessment: ApproverAssessment | undefined): HTMLElement {
+    if (assessment?.criticality == null) return h("td", {}, "—");
+    const figures = `${crit(assessment.criticality)} → ${crit(assessment.criticalityWithPlan ?? assessment.criticality)}`;
+    const keyPeople = (assessment.keyPeople ?? []).map((p) => p.name).join(", ");
+    return h(
+      "td",
+      { class: "crit-cell" },
+      assessment.criticalityExplanation ? tip([figures], assessment.criticalityExplanation, "crit-figures") : figures,
+      assessment.singleThreaded
+        ? tip(
+            [icon("thread"), "Single thread", keyPeople ? h("span", { class: "key-names" }, `: ${keyPeople}`) : null].filter((x): x is HTMLElement | SVGSVGElement | string => x !== null),
+            assessment.singleThreadExplanation ?? `Reaching ${assessment.approver.name} hangs on ${keyPeople}.`,
+            "thread-mark",
+          )
+        : null,
     );
   }
 
@@ -201,6 +254,8 @@ export class CommitteeList {
         return (b.assessment?.criticality ?? -1) - (a.assessment?.criticality ?? -1) || name;
       case "play":
         return (b.assessment?.plays[0]?.value ?? -1) - (a.assessment?.plays[0]?.value ?? -1) || name;
+      case "verdict":
+        return a.verdict - b.verdict || name;
       case "verified":
         return (verifiedAt(a.facts) ?? "").localeCompare(verifiedAt(b.facts) ?? "") || name;
       default: {

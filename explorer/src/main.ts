@@ -16,13 +16,15 @@ import {
   loadGraph,
   loadOpportunities,
   loadPlan,
+  loadWhatIf,
+  markCommitteeVerified,
   storedKey,
   storeKey,
   Unauthenticated,
   type AccountWithOpportunities,
   type EdgeDetails,
 } from "./api";
-import { detectCapabilities, NO_CAPABILITIES, type Capabilities } from "./capabilities";
+import { capabilityNames, detectCapabilities, NO_CAPABILITIES, type Capabilities } from "./capabilities";
 import { byId, h } from "./dom";
 import { Editor } from "./editor";
 import { download, fileName, planCsv, renderBriefs } from "./exports";
@@ -32,11 +34,12 @@ import { CommitteeList } from "./list";
 import { CommitteeMap, READABLE_ZOOM } from "./map";
 import { MapView } from "./mapview";
 import { AccountModel } from "./model";
-import { PlanPanel } from "./plan";
+import { PlanPanel, type Candidate } from "./plan";
+import { DealRisk } from "./risk";
 import { PersonSearch } from "./search";
 import { emptyAccountView, emptyOpportunityView, loadAccountView, saveAccountView, type AccountView } from "./storage";
 import type { AccountGraph, AccountSummary, CoachingPlan, GraphEdge, OpportunitySummary, SeatFacts, ViewerRole } from "./types";
-import { ALTERNATIVE_LOOK, NOT_SEATED, STANCE_LOOK } from "./words";
+import { ALTERNATIVE_LOOK, NOT_SEATED, roleLabel, STANCE_LOOK, VERDICT_LOOK } from "./words";
 
 interface State {
   role: ViewerRole;
@@ -48,6 +51,8 @@ interface State {
   model: AccountModel | null;
   plan: CoachingPlan | null;
   facts: Map<string, SeatFacts>;
+  /** What the plan says about each person and line, indexed. */
+  risk: DealRisk;
   view: AccountView;
   drawKind: "INFLUENCES" | "CONFLICTS_WITH" | null;
   drawSource: string | null;
@@ -65,6 +70,7 @@ const state: State = {
   model: null,
   plan: null,
   facts: new Map(),
+  risk: new DealRisk(null),
   view: emptyAccountView(),
   drawKind: null,
   drawSource: null,
@@ -134,11 +140,20 @@ function schedulePersist(): void {
   persistTimer = window.setTimeout(() => mapView.persist(), 400);
 }
 
-const planPanel = new PlanPanel(byId("plan-list"), byId("plan-detail"), byId("win"), {
-  highlight: (path, variant) => showPath(path, variant),
+const planPanel = new PlanPanel(byId("plan-list"), byId("plan-detail"), byId("plan-what-if"), byId("win"), {
+  highlight: (path, variant, approverId) => {
+    showPath(path, variant);
+    if (approverId) committeeMap.showKeyPeople(approverId);
+  },
   clearHighlight: () => committeeMap.clearHighlight(),
   exportCsv: () => exportCsv(),
   printBriefs: () => printBriefs(),
+  showPerson: (id) => jumpTo(id),
+  whatIf: (without) => {
+    if (!state.opportunityId) return Promise.reject(new Error("no opportunity is open"));
+    return loadWhatIf(state.opportunityId, without);
+  },
+  markCommitteeVerified: () => verifyCommittee(),
 });
 
 const committeeList = new CommitteeList(listViewElement, {
@@ -155,6 +170,7 @@ const committeeList = new CommitteeList(listViewElement, {
     showTab("plan");
     planPanel.choose(approverId, false);
     showPath(best.path.map((p) => p.id), "play");
+    committeeMap.showKeyPeople(approverId);
   },
   onSortChange: (sort) => {
     state.view.listSort = sort;
@@ -173,6 +189,7 @@ const committeeList = new CommitteeList(listViewElement, {
 const editor = new Editor(byId("edit-panel"), {
   readOnly,
   capabilities: () => state.capabilities,
+  risk: () => state.risk,
   model: () => state.model,
   accountId: () => state.accountId,
   opportunityId: () => state.opportunityId,
@@ -348,10 +365,7 @@ async function start(): Promise<void> {
     ]);
     applyRole(role);
     state.capabilities = caps;
-    document.body.dataset.capabilities = Object.entries({ criticality: caps.criticality, planExclusion: caps.planExclusion, ...caps.concurrency })
-      .filter(([, on]) => on)
-      .map(([name]) => name)
-      .join(" ");
+    document.body.dataset.capabilities = capabilityNames(caps).join(" ");
     accounts = listed;
     account = found;
   } catch (error) {
@@ -473,12 +487,14 @@ async function refresh(opening: boolean, pending: Promise<ViewData> | null = nul
     state.model = model;
     state.plan = plan;
     state.facts = new Map(facts.map((f) => [f.stakeholderId, f]));
+    state.risk = new DealRisk(plan, state.facts);
+    committeeMap.setRisk(state.risk);
     const saved = state.view.opportunities[opportunityKey()] ?? emptyOpportunityView();
     if (opening) mapView.open(model, plan, opportunityId !== null, saved, true);
     else mapView.refresh(model, plan);
     byId("show-everyone").setAttribute("aria-pressed", String(mapView.everyone));
     graphNotice(model.people.length === 0 ? "Nobody mapped on this account yet: add a stakeholder." : null);
-    if (plan) planPanel.render(plan, caps.criticality);
+    if (plan && opportunityId) planPanel.render(plan, { opportunityId, caps, risk: state.risk, readOnly: readOnly(), candidates: whatIfCandidates(model, plan) });
     else if (!opportunityId) planPanel.clear("Choose an opportunity to see its coaching plan.");
     search.setModel(model);
     renderList();
@@ -499,7 +515,42 @@ async function refresh(opening: boolean, pending: Promise<ViewData> | null = nul
 function renderList(): void {
   const opportunity = state.opportunities.find((o) => o.id === state.opportunityId) ?? null;
   committeeList.setSort(state.view.listSort, state.view.listScope);
-  committeeList.render(state.model, state.plan, state.facts, mapView.shownIds(), opportunity?.name ?? null, state.capabilities.criticality);
+  committeeList.render(state.model, state.plan, state.facts, mapView.shownIds(), opportunity?.name ?? null, state.capabilities, state.risk);
+}
+
+/** Who a seller may ask "what if they left?" about: the committee and everyone on the plan's paths, by name. */
+function whatIfCandidates(model: AccountModel, plan: CoachingPlan): Candidate[] {
+  const ids = new Set(model.focus(plan, true));
+  for (const gone of plan.without ?? []) ids.delete(gone.id);
+  return [...ids]
+    .map((id) => model.node(id))
+    .filter((node): node is NonNullable<typeof node> => node !== undefined && node.kind === "Stakeholder")
+    .map((node) => ({ id: node.id, name: node.label, detail: node.role ? roleLabel(node.role) : "on the plan's paths" }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** markCommitteeVerified: every seat of this committee, its people and their lines, true today. */
+async function verifyCommittee(): Promise<void> {
+  const opportunityId = state.opportunityId;
+  if (!opportunityId || readOnly()) return;
+  try {
+    const result = await markCommitteeVerified(opportunityId);
+    if (!result.ok) {
+      toast(`Could not mark the committee verified: ${result.message}`, "error");
+      return;
+    }
+    const counted = result.data as { stakeholders?: number; seats?: number; influences?: number; conflicts?: number };
+    await refresh(false);
+    toast(
+      `Marked verified today: ${counted.seats ?? 0} seats, ${counted.stakeholders ?? 0} people, ${counted.influences ?? 0} influences and ${counted.conflicts ?? 0} conflicts.`,
+    );
+    if (editor.current().kind === "person") {
+      const opened = editor.current();
+      if (opened.kind === "person") void editor.showStakeholder(opened.id);
+    }
+  } catch (error) {
+    failed(error, "Could not mark the committee verified");
+  }
 }
 
 // --- map actions ------------------------------------------------------------------------------
@@ -579,6 +630,7 @@ async function personChosen(id: string | null): Promise<void> {
     return;
   }
   committeeMap.select(id);
+  committeeMap.showKeyPeople(state.risk.keyPeople(id).length ? id : null);
   if (node.kind !== "Stakeholder") return;
   showTab("edit");
   await editor.showStakeholder(id);
@@ -721,6 +773,26 @@ function buildLegend(): void {
     h("h2", {}, "Legend"),
     h("div", { class: "legend-row" }, h("strong", {}, "Stance "), ...Object.values(STANCE_LOOK).map((look) => stance(look)), stance(NOT_SEATED, "unseated")),
     h("div", { class: "legend-row" }, h("strong", {}, "Marks "), h("span", { class: "swatch approver" }, icon("approver", "icon approver-mark"), "approver (thick border)"), h("span", { class: "muted" }, "+N: more people connected · ▾N / ▸N: hide / show the people below")),
+    h(
+      "div",
+      { class: "legend-row" },
+      h("strong", {}, "Champion test "),
+      ...Object.entries(VERDICT_LOOK).map(([verdict, look]) =>
+        h("span", { class: `tag legend-tag tag-verdict verdict-${verdict.toLowerCase()}` }, icon(look.icon), look.label, h("span", { class: "meaning" }, `: ${look.meaning}`)),
+      ),
+    ),
+    h(
+      "div",
+      { class: "legend-row" },
+      h("strong", {}, "Deal risk "),
+      h("span", { class: "tag legend-tag tag-crit" }, "crit 0.40"),
+      h("span", { class: "muted" }, "how much the approver's decision swings the deal"),
+      h("span", { class: "tag legend-tag tag-thread" }, icon("thread"), "1 thread"),
+      h("span", { class: "muted" }, "reaching them hangs on one person"),
+      h("span", { class: "tag legend-tag tag-stale" }, icon("stale"), "stale"),
+      h("span", { class: "muted" }, "not confirmed for too long"),
+      h("span", { class: "legend-tag departed-sample" }, h("s", {}, "Name"), h("span", { class: "muted" }, " left: Left on …")),
+    ),
     h("div", { class: "legend-row" }, h("strong", {}, "Alternatives "), ...Object.values(ALTERNATIVE_LOOK).map((look) => h("span", { class: "swatch alt", style: `--stance:${look.colour}` }, icon(look.icon), look.label))),
     h("fieldset", { class: "legend-row" }, h("legend", {}, "Lines shown"), ...toggles),
   );

@@ -11,12 +11,13 @@ import type { Core, EdgeSingular, ElementDefinition, NodeSingular, StylesheetJso
 
 import type { EdgeDetails } from "./api";
 import { h } from "./dom";
-import { ALT_H, ALT_ROW, CARD_H, CARD_W, cellAt, cellKey, centre, type Cell } from "./grid";
+import { ALT_H, ALT_ROW, CARD_H, CARD_W, CELL_H, cellAt, cellKey, centre, type Cell } from "./grid";
 import { icon } from "./icons";
 import type { AccountModel } from "./model";
 import { route, type Point, type Route } from "./router";
+import { DealRisk } from "./risk";
 import type { GraphEdge, GraphNode } from "./types";
-import { ALTERNATIVE_LOOK, lower, roleLabel, seatLine, stanceLook } from "./words";
+import { ALTERNATIVE_LOOK, crit, departureText, lower, roleLabel, seatLine, stanceLook, verdictLook } from "./words";
 
 /** Smallest card text, in CSS px at zoom 1 (the title, role and stance lines). */
 export const SMALL_TEXT_PX = 13;
@@ -116,6 +117,8 @@ const STYLE: StylesheetJson = [
   { selector: "edge.reports-to", style: { "target-arrow-shape": "none", opacity: 0.8 } },
   { selector: "edge.conflicts-with", style: { "line-style": "dashed", "line-dash-pattern": [7, 4], "target-arrow-shape": "tee" } },
   { selector: "edge.advocates-for", style: { "line-style": "dotted", "target-arrow-shape": "triangle-backcurve" } },
+  // a line of someone who has left: the plan no longer counts it
+  { selector: "edge.departed", style: { "line-style": "dashed", "line-dash-pattern": [2, 5], opacity: 0.45 } },
   { selector: "edge.dragging", style: { "curve-style": "straight", "source-endpoint": "outside-to-node", "target-endpoint": "outside-to-node" } },
   { selector: ".hidden-kind", style: { display: "none" } },
   { selector: "edge.faded", style: { opacity: 0.22 } },
@@ -153,6 +156,9 @@ export class CommitteeMap {
   private shown = new Set<string>();
   private overview = false;
   private pathIds: string[] = [];
+  private risk = new DealRisk(null);
+  /** The approver whose key people are marked (chosen in the plan, or on the map). */
+  private keyApprover: string | null = null;
 
   constructor(
     private readonly container: HTMLElement,
@@ -197,8 +203,13 @@ export class CommitteeMap {
     });
     this.stage.addEventListener("focusin", (event) => {
       const id = (event.target as HTMLElement).closest<HTMLElement>(".card")?.dataset.id;
-      if (id) this.reveal([id], false);
+      if (!id) return;
+      this.reveal([id], false);
+      // what hovering says (the champion test, criticality, single thread, staleness), for the keyboard too
+      const node = this.cy.getElementById(id);
+      if (node.nonempty()) this.showTooltip(node as NodeSingular);
     });
+    this.stage.addEventListener("focusout", () => this.hideTooltip());
     // the page around the map changes size (header, panels): keep Cytoscape's idea of it true
     new ResizeObserver(() => {
       this.cy.resize();
@@ -208,6 +219,11 @@ export class CommitteeMap {
   }
 
   // --- drawing ------------------------------------------------------------------------------
+
+  /** What the plan says about each person and line (drawn by the next `show`). */
+  setRisk(risk: DealRisk): void {
+    this.risk = risk;
+  }
 
   /** Draws exactly `ids` (people and alternatives) at `cells`, and the edges among them. */
   show(model: AccountModel, ids: string[], cells: Map<string, Cell>, marks: Map<string, CardMarks>): void {
@@ -285,6 +301,63 @@ export class CommitteeMap {
     const renderer = (this.cy as unknown as { renderer(): { hideEdgesOnViewport: boolean } }).renderer();
     renderer.hideEdgesOnViewport = this.cy.elements().length > 3000;
     this.container.dataset.edgeCount = String(this.cy.edges().length);
+    this.placeLineMarks();
+  }
+
+  /**
+   * A "stale" tag on each drawn line the plan relies on that nobody has confirmed for too
+   * long, just above the line's middle (a path's strength label sits on the middle itself).
+   */
+  private placeLineMarks(): void {
+    this.stage.querySelectorAll(".line-mark").forEach((mark) => mark.remove());
+    const placed: { x: number; y: number; w: number }[] = [];
+    const free = (x: number, y: number, w: number): boolean =>
+      placed.every((p) => Math.abs(p.x - x) >= (p.w + w) / 2 + 3 || Math.abs(p.y - y) >= LINE_MARK_H + 1);
+    this.cy.edges().forEach((edge) => {
+      const kind = edge.data("kind") as string;
+      const stale = this.risk.staleLine(kind, edge.data("source") as string, edge.data("target") as string);
+      edge.toggleClass("stale", stale !== undefined);
+      const gone = [edge.data("source") as string, edge.data("target") as string].some((id) => this.risk.departure(id)?.left);
+      edge.toggleClass("departed", gone);
+      if (!stale) return;
+      // on the line's longest run along a row channel (a path's strength label sits on the
+      // line's middle), kept inside the channel and clear of the tags of other lines; only an
+      // icon across a narrow gap
+      const points = [edge.sourceEndpoint(), ...(edge.segmentPoints() ?? []), edge.targetEndpoint()];
+      let run: { from: number; to: number; y: number } | null = null;
+      for (let i = 0; i + 1 < points.length; i += 1) {
+        const [a, b] = [points[i], points[i + 1]];
+        if (Math.abs(b.y - a.y) < 1 && (!run || Math.abs(b.x - a.x) > run.to - run.from)) {
+          run = { from: Math.min(a.x, b.x), to: Math.max(a.x, b.x), y: a.y };
+        }
+      }
+      const middle = edge.midpoint();
+      const compact = !run || run.to - run.from < 90;
+      const w = compact ? LINE_MARK_COMPACT_W : LINE_MARK_W;
+      const y = inChannel(run ? run.y : middle.y);
+      let x = run ? run.from + (run.to - run.from) * (compact ? 0.5 : 0.3) : middle.x;
+      if (run && !free(x, y, w)) {
+        const step = w + 4;
+        for (let candidate = run.from + w / 2 + 4; candidate <= run.to - w / 2 - 4; candidate += step) {
+          if (free(candidate, y, w)) {
+            x = candidate;
+            break;
+          }
+        }
+      }
+      placed.push({ x, y, w });
+      const mark = h(
+        "span",
+        { class: `line-mark stale-mark${compact ? " compact" : ""}`, "data-edge": edge.id(), title: stale.warning },
+        icon("stale"),
+        compact ? null : "stale",
+        h("span", { class: "visually-hidden" }, `${compact ? "stale" : ""}: ${stale.warning}`),
+      );
+      mark.hidden = edge.hasClass("hidden-kind");
+      mark.style.left = `${x}px`;
+      mark.style.top = `${y}px`;
+      this.stage.append(mark);
+    });
   }
 
   private edgeData(edge: GraphEdge, r: Route, model: AccountModel): Record<string, unknown> {
@@ -322,7 +395,7 @@ export class CommitteeMap {
     const fragment = document.createDocumentFragment();
     for (const id of shown) {
       const node = model.node(id) as GraphNode;
-      const card = node.kind === "Alternative" ? alternativeCard(node) : personCard(node, marks.get(id));
+      const card = node.kind === "Alternative" ? alternativeCard(node) : personCard(node, marks.get(id), this.risk);
       card.classList.toggle("selected", id === this.selectedId);
       this.position(card, this.cells.get(id) as Cell);
       keep.add(id);
@@ -331,6 +404,8 @@ export class CommitteeMap {
     }
     for (const id of [...this.cards.keys()]) if (!keep.has(id)) this.cards.delete(id);
     this.stage.replaceChildren(fragment);
+    this.placeLineMarks();
+    this.showKeyPeople(this.keyApprover);
     const first = this.focusId && this.cards.has(this.focusId) ? this.focusId : this.firstCard();
     this.setFocusable(first);
     this.updateStage();
@@ -426,6 +501,34 @@ export class CommitteeMap {
     this.cy.edges().forEach((e) => {
       e.toggleClass("hidden-kind", this.hiddenKinds.has(e.data("kind") as string));
     });
+    this.stage.querySelectorAll<HTMLElement>(".line-mark").forEach((mark) => {
+      mark.hidden = this.cy.getElementById(mark.dataset.edge ?? "").hasClass("hidden-kind");
+    });
+  }
+
+  /**
+   * Marks the people an approver's best play hangs on (the API's keyPeople), or nobody. They
+   * stay marked while that approver is chosen, through redraws.
+   */
+  showKeyPeople(approverId: string | null): void {
+    this.keyApprover = approverId;
+    for (const card of this.cards.values()) {
+      card.classList.remove("key-person");
+      card.querySelector(".key-tag")?.remove();
+    }
+    if (!approverId) {
+      delete this.container.dataset.keyPeople;
+      return;
+    }
+    const keys = this.risk.keyPeople(approverId);
+    const approver = this.model?.name(approverId) ?? "this approver";
+    for (const person of keys) {
+      const card = this.cards.get(person.id);
+      if (!card) continue;
+      card.classList.add("key-person");
+      card.append(h("span", { class: "key-tag" }, icon("key"), "key person", h("span", { class: "visually-hidden" }, ` for ${approver}`)));
+    }
+    this.container.dataset.keyPeople = keys.map((p) => p.id).join(",");
   }
 
   /** Marks a path (ids from champion to approver) and fades every other edge. */
@@ -463,6 +566,7 @@ export class CommitteeMap {
   }
 
   clearHighlight(): void {
+    this.showKeyPeople(null);
     if (this.pathIds.length && this.overview) {
       this.pathIds = [];
       this.syncEdges();
@@ -602,8 +706,8 @@ export class CommitteeMap {
     const id = target.id();
     const fill = (details: EdgeDetails | null | "loading"): void => {
       const lines = target.isNode()
-        ? nodeTooltip(model.node(id))
-        : edgeTooltip(target.data("edge") as GraphEdge, (other) => model.name(other), details);
+        ? [...nodeTooltip(model.node(id)), ...riskTooltip(id, this.risk)]
+        : [...edgeTooltip(target.data("edge") as GraphEdge, (other) => model.name(other), details), ...lineRiskTooltip(target.data("edge") as GraphEdge, this.risk)];
       this.tooltip.replaceChildren(...lines.map((line, i) => h("div", { class: i === 0 ? "tip-title" : "" }, line)));
     };
     fill("loading");
@@ -627,19 +731,113 @@ export class CommitteeMap {
 
 // --- cards ------------------------------------------------------------------------------------
 
-function personCard(node: GraphNode, marks: CardMarks | undefined): HTMLElement {
+/** A line's tag, in card px: its height, and its width with the word and as an icon alone. */
+const LINE_MARK_H = 17;
+const LINE_MARK_W = 52;
+const LINE_MARK_COMPACT_W = 16;
+
+/**
+ * A y in a row channel moved, if need be, so a line's tag stays off the cards above and
+ * below it and off the tags on the top edge of the cards below (9 px into the channel).
+ */
+function inChannel(y: number): number {
+  const g = Math.floor((y - CARD_H / 2) / CELL_H);
+  const channelTop = g * CELL_H + CARD_H / 2;
+  const channelBottom = (g + 1) * CELL_H - CARD_H / 2;
+  if (y < channelTop || y > channelBottom) return y;
+  const top = channelTop + LINE_MARK_H / 2 + 0.5;
+  const bottom = channelBottom - 9 - LINE_MARK_H / 2 - 0.5;
+  return Math.min(Math.max(y, top), Math.max(top, bottom));
+}
+
+/** A tag on a card's top edge: an icon, a word, and what it means for screen readers. */
+interface CardTag {
+  kind: string;
+  icon: string | null;
+  text: string;
+  /** What a screen reader says instead ("champion test: Coach"); the visible word is hidden from it. */
+  spoken: string;
+  /** When space is short, the tag shows only its icon (the word stays for screen readers) … */
+  compact?: boolean;
+  /** … or, without an icon, this shorter word. */
+  short?: string;
+}
+
+/** The tags' strip: inset from the card's inner edges (map.css .card-tags), and its gaps. */
+const TAG_INSET = 8 + 2;
+const TAG_GAP = 2;
+const TAG_FONT = "700 12px system-ui, sans-serif";
+const measured = new Map<string, number>();
+let measure: CanvasRenderingContext2D | null = null;
+
+function textWidth(text: string): number {
+  let width = measured.get(text);
+  if (width === undefined) {
+    measure ??= document.createElement("canvas").getContext("2d");
+    if (measure) measure.font = TAG_FONT;
+    width = measure ? measure.measureText(text).width : 7.4 * text.length;
+    measured.set(text, width);
+  }
+  return width;
+}
+
+/** A tag's width as drawn: border and padding (6), the icon (12) and the word beside it (3 + text). */
+function tagWidth(tag: CardTag): number {
+  const shown = tag.compact ? (tag.short ?? "") : tag.text;
+  const text = shown ? textWidth(shown) : 0;
+  return 6 + (tag.icon ? 12 : 0) + (tag.icon && text ? 3 : 0) + text;
+}
+
+/** Room along a card's top edge: inside its borders (8 px stance stripe, 3 px for an approver). */
+function tagRoom(node: GraphNode): number {
+  const inner = CARD_W - 8 - (node.isApprover ? 3 : 1);
+  return inner - TAG_INSET - (node.veto ? 6 + textWidth("veto") + TAG_GAP + 4 : 0);
+}
+
+/** The tags a person's card carries: the champion test, criticality, a single thread, staleness. */
+function cardTags(node: GraphNode, risk: DealRisk): CardTag[] {
+  const tags: CardTag[] = [];
+  const verdict = risk.verdict(node.id);
+  if (verdict) {
+    const look = verdictLook(verdict.verdict);
+    tags.push({ kind: `verdict verdict-${verdict.verdict.toLowerCase()}`, icon: look.icon, text: look.label, spoken: `champion test: ${look.label}` });
+  }
+  const assessment = node.isApprover ? risk.approver(node.id) : undefined;
+  if (assessment?.criticality != null) tags.push({ kind: "crit", icon: null, text: `crit ${crit(assessment.criticality)}`, short: crit(assessment.criticality), spoken: `criticality ${crit(assessment.criticality)}` });
+  if (assessment?.singleThreaded) tags.push({ kind: "thread", icon: "thread", text: "1 thread", spoken: "single-threaded" });
+  if (risk.staleAbout(node.id).length) tags.push({ kind: "stale", icon: "stale", text: "stale", spoken: "stale: not verified for too long" });
+  const room = tagRoom(node);
+  const total = (): number => tags.reduce((sum, tag) => sum + tagWidth(tag), 0) + TAG_GAP * Math.max(tags.length - 1, 0);
+  for (const kind of ["crit", "stale", "thread", "verdict"]) {
+    if (total() <= room) break;
+    for (const tag of tags) if (tag.kind.startsWith(kind)) tag.compact = true;
+  }
+  return tags;
+}
+
+function personCard(node: GraphNode, marks: CardMarks | undefined, risk: DealRisk): HTMLElement {
   const look = stanceLook(node);
   const seat = seatLine(node);
+  const departure = risk.departure(node.id);
   const classes = ["card", "person", `stance-${node.role ? (node.stance ?? "UNKNOWN").toLowerCase() : "unseated"}`];
   if (node.isApprover) classes.push("approver");
   if (!node.role) classes.push("unseated");
+  if (departure?.left) classes.push("departed");
+  const tags = cardTags(node, risk);
   // the button's name is its visible text (with commas and "approver" for screen readers)
   const main = h(
     "button",
     { type: "button", class: "card-main", tabindex: -1 },
-    h("span", { class: "card-name" }, node.label, h("span", { class: "visually-hidden" }, ",")),
-    node.veto ? h("span", { class: "veto" }, "veto", h("span", { class: "visually-hidden" }, ",")) : null,
-    h("span", { class: "card-title" }, node.title ?? lower(node.seniority) ?? "", h("span", { class: "visually-hidden" }, ",")),
+    h(
+      "span",
+      { class: "card-name" },
+      departure?.left ? h("s", {}, node.label) : node.label,
+      departure?.left ? h("span", { class: "visually-hidden" }, " (left)") : null,
+      h("span", { class: "visually-hidden" }, ","),
+    ),
+    departure
+      ? h("span", { class: "card-title card-departure" }, departureText(departure), h("span", { class: "visually-hidden" }, `, ${node.title ?? ""},`))
+      : h("span", { class: "card-title" }, node.title ?? lower(node.seniority) ?? "", h("span", { class: "visually-hidden" }, ",")),
     h(
       "span",
       { class: "card-seat" },
@@ -649,6 +847,21 @@ function personCard(node: GraphNode, marks: CardMarks | undefined): HTMLElement 
       h("span", { class: "visually-hidden" }, ","),
     ),
     h("span", { class: "card-stance" }, icon(look.icon), node.role ? look.label : node.department ?? ""),
+    tags.length || node.veto
+      ? h(
+          "span",
+          { class: "card-tags" },
+          ...tags.map((tag) =>
+            h(
+              "span",
+              { class: `tag tag-${tag.kind}${tag.compact ? " compact" : ""}` },
+              h("span", { class: "visually-hidden" }, `, ${tag.spoken}`),
+              h("span", { class: "tag-face", "aria-hidden": "true" }, tag.icon ? icon(tag.icon) : null, tag.compact ? (tag.short ?? null) : tag.text),
+            ),
+          ),
+          node.veto ? h("span", { class: "tag veto" }, h("span", { class: "visually-hidden" }, ", "), "veto") : null,
+        )
+      : null,
   );
   const card = h("div", { class: classes.join(" "), "data-id": node.id, style: `--stance:${look.colour};--card-bg:${look.background}` }, main);
   const badges = h("div", { class: "card-badges" });
@@ -696,6 +909,30 @@ function nodeTooltip(node: GraphNode | undefined): string[] {
     const extra = [node.isApprover ? "approver" : "", node.veto ? "has a veto" : "", node.voteWeight != null && node.voteWeight !== 1 ? `vote weight ${node.voteWeight}` : ""].filter(Boolean);
     if (extra.length) lines.push(extra.join(" · "));
   } else lines.push("Not on this committee");
+  return lines;
+}
+
+/** What the plan says about a person: the champion test, how much they decide, staleness, departure. */
+function riskTooltip(id: string, risk: DealRisk): string[] {
+  const lines: string[] = [];
+  const departure = risk.departure(id);
+  if (departure) lines.push(`${departureText(departure)}.`);
+  const verdict = risk.verdict(id);
+  if (verdict) lines.push(`Champion test: ${verdictLook(verdict.verdict).label}. ${verdict.explanation}`);
+  const a = risk.approver(id);
+  if (a?.criticality != null) {
+    lines.push(`Criticality ${crit(a.criticality)}${a.criticalityWithPlan != null ? ` (${crit(a.criticalityWithPlan)} with the plan)` : ""}${a.criticalityExplanation ? `: ${a.criticalityExplanation}` : ""}`);
+  }
+  if (a?.singleThreaded) lines.push(`Single thread: ${a.singleThreadExplanation ?? (a.keyPeople ?? []).map((p) => p.name).join(", ")}`);
+  for (const fact of risk.staleAbout(id)) lines.push(`Stale: ${fact.warning}`);
+  return lines;
+}
+
+function lineRiskTooltip(edge: GraphEdge, risk: DealRisk): string[] {
+  const lines: string[] = [];
+  const stale = risk.staleLine(edge.kind, edge.source, edge.target);
+  if (stale) lines.push(`Stale: ${stale.warning}`);
+  if ([edge.source, edge.target].some((id) => risk.departure(id)?.left)) lines.push("Someone on this line has left: the plan no longer counts it.");
   return lines;
 }
 

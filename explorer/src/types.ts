@@ -113,9 +113,47 @@ export interface ApproverAssessment {
   /** Present only when the server computes criticality (DESIGN section 6). */
   criticality?: number | null;
   criticalityWithPlan?: number | null;
+  /** Present only when the server finds single threads (DESIGN section 6). */
+  criticalityExplanation?: string | null;
+  singleThreaded?: boolean;
+  singleThreadExplanation?: string | null;
+  keyPeople?: Person[];
   plays: Play[];
   threats: Threat[];
   developCandidates: DevelopCandidate[];
+}
+
+export type ChampionVerdict = "CHAMPION" | "COACH" | "CONFLICTED" | "ISOLATED";
+
+/** The champion test of one CHAMPION or SUPPORTER seat: can they move the approvers who decide? */
+export interface ChampionAssessment {
+  champion: Person;
+  influence: number;
+  verdict: ChampionVerdict | string;
+  explanation: string;
+}
+
+/** Someone on the plan's paths whose loss costs the deal at least 0.02. */
+export interface DealDependency {
+  stakeholder: Person;
+  winProbabilityWithout: number;
+  drop: number;
+  explanation: string;
+}
+
+/** A fact the plan relies on that nobody has confirmed for longer than the tenant allows. */
+export interface StaleFact {
+  kind: "SEAT" | "INFLUENCE" | "CONFLICT" | "STAKEHOLDER" | string;
+  stakeholder: Person;
+  target: Person | null;
+  verifiedAt: string;
+  ageDays: number;
+  warning: string;
+}
+
+/** Someone the plan treats as gone (a recorded departure, or a what-if). */
+export interface Gone extends Person {
+  leftAt: string | null;
 }
 
 export interface CoachingPlan {
@@ -125,6 +163,11 @@ export interface CoachingPlan {
   approvers: ApproverAssessment[];
   plan: Play[];
   warnings: string[];
+  /** Each present only when the server has it (capabilities.ts). */
+  champions?: ChampionAssessment[];
+  dealDependencies?: DealDependency[];
+  staleFacts?: StaleFact[];
+  without?: Gone[];
 }
 
 /** One committee seat with what the list view needs beyond the map's node. */
@@ -133,6 +176,7 @@ export interface SeatFacts {
   stanceUpdatedAt: string | null;
   lastVerifiedAt: string | null;
   verifiedAt: string | null;
+  leftAt: string | null;
 }
 
 export const ROLES = [

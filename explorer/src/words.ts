@@ -36,6 +36,32 @@ export const ALTERNATIVE_LOOK: Record<string, { label: string; icon: string; col
   BUILD: { label: "Build in-house", icon: "build", colour: "#6a3d9a" },
 };
 
+/**
+ * The champion test's verdicts (DESIGN section 6), each with a word, an icon and what it means
+ * to a seller; the explanation sentence comes from the API.
+ */
+export const VERDICT_LOOK: Record<string, { label: string; icon: string; meaning: string; order: number }> = {
+  CHAMPION: { label: "Champion", icon: "verdict-champion", meaning: "can move the approvers who decide", order: 3 },
+  COACH: { label: "Coach", icon: "verdict-coach", meaning: "informs you but cannot move the approvers", order: 1 },
+  CONFLICTED: { label: "Conflicted", icon: "verdict-conflicted", meaning: "carries another side's flag too", order: 0 },
+  ISOLATED: { label: "Isolated", icon: "verdict-isolated", meaning: "reaches no approver", order: 2 },
+};
+
+export function verdictLook(verdict: string): { label: string; icon: string; meaning: string; order: number } {
+  return VERDICT_LOOK[verdict] ?? { label: sentence(verdict), icon: "verdict-isolated", meaning: "", order: 9 };
+}
+
+/** A criticality (a difference of probabilities, 0–1) as the plan prints it. */
+export function crit(value: number): string {
+  return value.toFixed(2);
+}
+
+/** "Left on 3 Mar 2026" once the day has come; "Leaves on …" before it. */
+export function departureText(departure: { leftAt: string | null; left: boolean }): string {
+  if (!departure.leftAt) return "Left the account";
+  return `${departure.left ? "Left" : "Leaves"} on ${day(departure.leftAt)}`;
+}
+
 export const STATUS_LOOK: Record<string, { label: string; order: number }> = {
   UNCOVERED: { label: "Uncovered", order: 0 },
   WEAK: { label: "Weak", order: 1 },
@@ -88,7 +114,8 @@ export function seatLine(node: GraphNode): string {
 /** A date (ISO) as a seller reads it; "never" when unknown. */
 export function day(value: string | null | undefined): string {
   if (!value) return "never";
-  const date = new Date(value);
+  // a bare date is a calendar day, not midnight UTC (which is the day before in the Americas)
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00`) : new Date(value);
   if (Number.isNaN(date.getTime())) return value;
   return date.toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
 }

@@ -257,8 +257,11 @@ def server(
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     port = int(listener.getsockname()[1])
+    # a module's tests share one editor key: its rate budget is that of a module of seller
+    # sessions (one explorer load costs some 4,000), not of one seller (the default, 60,000)
+    settings = neo4j_settings.model_copy(update={"rate_limit_cost_per_minute": 600_000})
     config = uvicorn.Config(
-        create_app(neo4j_settings), host="127.0.0.1", port=port, log_level="warning",
+        create_app(settings), host="127.0.0.1", port=port, log_level="warning",
         lifespan="on",
     )
     instance = uvicorn.Server(config)

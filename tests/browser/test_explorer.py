@@ -899,45 +899,78 @@ def test_a_deleted_persons_form_closes(page: Page, server: str, demo_keys: Any, 
 
 
 def test_a_second_editor_sees_a_conflict_instead_of_overwriting(
-    page: Page, browser: Browser, server: str, demo_keys: Any, api: Api
+    browser: Browser, server: str, demo_keys: Any, api: Api
 ) -> None:
-    open_explorer(page, server, demo_keys.editor)
-    capabilities = page.locator("body").get_attribute("data-capabilities") or ""
-    if "stakeholder" not in capabilities.split():
-        pytest.skip(
-            "this server has no optimistic concurrency yet"
-            " (UpdateStakeholderInput.expectedUpdatedAt)"
-        )
+    """Two editors on one record: the second save is refused with a clear conflict; the second
+    editor can look at the first one's version, or save theirs anyway, knowingly."""
     account_id, _ = account_ids(api, demo_keys.editor)
     person = new_person(api, demo_keys.editor, account_id, "Nina Petrov", title="CFO")
-    other_context = browser.new_context(viewport={"width": 1440, "height": 900})
-    other = other_context.new_page()
+    contexts = [browser.new_context(viewport={"width": 1440, "height": 900}) for _ in range(2)]
     try:
-        for tab in (page, other):
+        first, second = (context.new_page() for context in contexts)
+        errors: list[str] = []
+        for tab in (first, second):
+            tab.on("pageerror", lambda error: errors.append(str(error)))
             open_explorer(tab, server, demo_keys.editor)
+            capabilities = (tab.locator("body").get_attribute("data-capabilities") or "").split()
+            assert "stakeholder" in capabilities  # the server takes expectedUpdatedAt
             find(tab, "Nina Petrov")
             expect(tab.locator('form[data-form="stakeholder"] input[name="title"]')).to_have_value(
                 "CFO"
             )
-        first = page.locator('form[data-form="stakeholder"]')
-        first.locator('input[name="title"]').fill("Chief Financial Officer")
-        first.locator('button[data-action="save"]').click()
-        expect(page.locator('form[data-form="stakeholder"] .form-status')).to_contain_text("Saved")
 
-        second = other.locator('form[data-form="stakeholder"]')
-        second.locator('input[name="title"]').fill("Finance Director")
-        second.locator('button[data-action="save"]').click()
-        conflict = second.locator('[data-error-for="_form"]')
+        def save_title(tab: Page, title: str) -> Any:
+            form = tab.locator('form[data-form="stakeholder"]')
+            form.locator('input[name="title"]').fill(title)
+            form.locator('button[data-action="save"]').click()
+            return form
+
+        save_title(first, "Chief Financial Officer")
+        expect(first.locator('form[data-form="stakeholder"] .form-status')).to_contain_text("Saved")
+
+        form = save_title(second, "Finance Director")
+        conflict = form.locator('[data-error-for="_form"]')
         expect(conflict).to_have_attribute("data-code", "EDIT_CONFLICT")
-        expect(conflict).to_contain_text("changed")
+        expect(conflict).to_contain_text("changed Nina Petrov")
+        expect(conflict).to_contain_text("Your changes were not saved")
+        assert not INTERNAL_ID.search(conflict.inner_text())
         title = api(demo_keys.editor, STAKEHOLDER, {"id": person})["stakeholder"]["title"]
         assert title == "Chief Financial Officer"  # the first save was not overwritten
         conflict.locator('button[data-action="reload"]').click()
-        expect(other.locator('form[data-form="stakeholder"] input[name="title"]')).to_have_value(
+        expect(second.locator('form[data-form="stakeholder"] input[name="title"]')).to_have_value(
             "Chief Financial Officer"
         )
+        screenshot(second, "explorer-edit-conflict")
+
+        # again, and this time the second editor keeps theirs
+        save_title(first, "CFO and COO")
+        expect(first.locator('form[data-form="stakeholder"] .form-status')).to_contain_text("Saved")
+        form = save_title(second, "Group Finance Director")
+        conflict = form.locator('[data-error-for="_form"]')
+        expect(conflict).to_have_attribute("data-code", "EDIT_CONFLICT")
+        conflict.locator('button[data-action="overwrite"]').click()
+        expect(second.locator('form[data-form="stakeholder"] .form-status')).to_contain_text(
+            "Saved"
+        )
+        title = api(demo_keys.editor, STAKEHOLDER, {"id": person})["stakeholder"]["title"]
+        assert title == "Group Finance Director"
+
+        # the first editor's form is now out of date: deleting from it is refused too
+        delete = first.locator('form[data-form="stakeholder"] button[data-action="delete"]')
+        delete.click()
+        delete.click()
+        conflict = first.locator('form[data-form="stakeholder"] [data-error-for="_form"]')
+        expect(conflict).to_have_attribute("data-code", "EDIT_CONFLICT")
+        expect(conflict).to_contain_text("so it was not deleted")
+        assert api(demo_keys.editor, STAKEHOLDER, {"id": person})["stakeholder"] is not None
+        conflict.locator('button[data-action="reload"]').click()
+        expect(first.locator('form[data-form="stakeholder"] input[name="title"]')).to_have_value(
+            "Group Finance Director"
+        )
+        assert errors == []
     finally:
-        other_context.close()
+        for context in contexts:
+            context.close()
 
 
 def test_a_viewer_key_sees_the_map_but_cannot_edit(
@@ -960,6 +993,13 @@ def test_a_viewer_key_sees_the_map_but_cannot_edit(
     expect(form.locator('button[data-action="save"]')).to_be_disabled()
     expect(page.locator('form[data-form="seat"] select[name="stance"]')).to_be_disabled()
     expect(page.locator('form[data-form="new-edge-chooser"]')).to_have_count(0)
+    # a viewer reads freshness but cannot mark anything verified; a what-if only reads
+    expect(page.locator('#edit-panel button[data-action="verify-person"]')).to_be_disabled()
+    page.locator("#tab-plan").click()
+    expect(page.locator('[data-action="mark-committee-verified"]')).to_be_disabled()
+    page.locator('.what-if-picker input[name="without"]').first.check()
+    page.locator('button[data-action="run-what-if"]').click()
+    expect(page.locator(".what-if-summary")).to_contain_text("Win with the plan")
     screenshot(page, "explorer-viewer")
 
 
