@@ -39,12 +39,16 @@ PLAYBOOK = "{ playbook { concerns { id } } }"
 INTERNALS = ("127.0.0.1", "bolt", "Neo4j", "Traceback", "ServiceUnavailable")
 
 
+OUTAGE_PORT_OFFSET = 50  # xdist runs at most 4 workers (base .. base + 3)
+
+
 def outage_port() -> int:
-    """The suite's test port plus one (7721 next to 7720), unless told otherwise."""
+    """The suite's base test port plus 50 (7747 next to 7697), clear of the workers' servers
+    (base plus the worker's index), unless told otherwise."""
     explicit = os.environ.get("FLAGBEARER_TEST_OUTAGE_BOLT_PORT")
     if explicit:
         return int(explicit)
-    return int(os.environ.get("FLAGBEARER_TEST_BOLT_PORT", "7697")) + 1
+    return int(os.environ.get("FLAGBEARER_TEST_BOLT_PORT", "7697")) + OUTAGE_PORT_OFFSET
 
 
 @pytest.fixture(scope="module")

@@ -101,7 +101,8 @@ def terminate_under_load(
         for event in sent.values():
             assert event.wait(60), f"a request body was not sent in 60 s:\n{server.log()}"
         time.sleep(IN_HAND)
-        assert not any(f.done() for f in futures), "the load finished before the signal"
+        early = [f.result() for f in futures if f.done()]
+        assert not early, f"the load finished before the signal: {early}\n{server.log()}"
         signalled = time.monotonic()
         server.process.send_signal(signal.SIGTERM)
         try:
