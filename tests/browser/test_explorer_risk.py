@@ -116,6 +116,15 @@ def wait_for_reload(page: Page, before: int) -> None:
     expect(page.locator("#graph")).to_have_attribute("data-state", "ready")
 
 
+def emit(page: Page, element_id: str, event: str) -> None:
+    """Fire a Cytoscape event on a node or line. Nothing is returned from the page: the
+    element Cytoscape's emit() returns would be serialised whole (gigabytes)."""
+    page.evaluate(
+        "([id, event]) => { window.__explorer.cy.getElementById(id).emit(event); }",
+        [element_id, event],
+    )
+
+
 def card(page: Page, node_id: str) -> Any:
     return page.locator(f'#cards .card[data-id="{node_id}"]')
 
@@ -237,14 +246,10 @@ def test_champion_cards_and_the_list_say_each_verdict_in_words_with_why(
 
     # hovering a card (and focusing it) tells why
     coach = next(c for c in champions if c["verdict"] == "COACH")
-    page.evaluate(
-        "id => window.__explorer.cy.getElementById(id).emit('mouseover')", coach["champion"]["id"]
-    )
+    emit(page, coach["champion"]["id"], "mouseover")
     expect(page.locator("#tooltip")).to_contain_text("Champion test: Coach")
     expect(page.locator("#tooltip")).to_contain_text(coach["explanation"])
-    page.evaluate(
-        "id => window.__explorer.cy.getElementById(id).emit('mouseout')", coach["champion"]["id"]
-    )
+    emit(page, coach["champion"]["id"], "mouseout")
     card(page, coach["champion"]["id"]).locator(".card-main").focus()
     expect(page.locator("#tooltip")).to_contain_text(coach["explanation"])
 
@@ -391,7 +396,7 @@ def test_stale_facts_are_marked_and_confirming_them_clears_the_marks(
         if f["kind"] == "INFLUENCE"
         and f"INFLUENCES|{f['stakeholder']['id']}|{f['target']['id']}" == line
     )
-    page.evaluate("id => window.__explorer.cy.getElementById(id).emit('mouseover')", line)
+    emit(page, line, "mouseover")
     expect(page.locator("#tooltip")).to_contain_text(fact["warning"])
     axe_scan(page, "stale marks on the map")
     screenshot(page, "explorer-risk-stale-map")
@@ -433,7 +438,7 @@ def test_stale_facts_are_marked_and_confirming_them_clears_the_marks(
     # one line confirmed from its form
     page.locator("#view-map").click()
     source, target = line.split("|")[1:]
-    page.evaluate("id => window.__explorer.cy.getElementById(id).emit('tap')", line)
+    emit(page, line, "tap")
     edge_panel = page.locator("#edit-panel").get_by_test_id("freshness-panel")
     expect(edge_panel.locator(".stale-mark").first).to_be_visible()
     reloads = loads(page)
