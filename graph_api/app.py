@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from graph_api import processes
 from graph_api.api.briefs import brief_routes
 from graph_api.api.compiled.compiler import ReadCompiler
 from graph_api.api.compiled.lane import CompiledReads
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
                 listener.close()
             await rate_limiter.aclose()
             await graphql_endpoint.aclose()
+            processes.shutdown()
             flush_traces()
             if owned:
                 await db.close()

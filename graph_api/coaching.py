@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 from operator import itemgetter
 from typing import Any, TypeVar
 
-from graph_api import engine
+from graph_api import engine, processes
 from graph_api.config import Settings
 from graph_api.db.driver import Database
 from graph_api.domain.enums import ConcernCategory, DecisionRule
@@ -164,9 +164,13 @@ def to_engine_subgraph(account_map: AccountMap) -> engine.Subgraph:
     """The engine's view of a loaded map (plain values, ids as keys)."""
     opportunity = account_map.opportunity
     rows = account_map.rows  # the thousands of edges are read as rows, without records
+    # Each person's id, one string object wherever it appears: the engine's many lookups
+    # then match on identity, and a subgraph sent to a worker process pickles each id once.
+    same = {p.id: p.id for p in account_map.people}
+    one = same.get
     cares_about: dict[str, dict[str, float]] = {}
     for source, target, weight in map(_CARES_ABOUT, rows["caresAbout"]):
-        cares_about.setdefault(source, {})[target] = weight
+        cares_about.setdefault(one(source, source), {})[target] = weight
     return engine.Subgraph(
         # without an opportunity only reach and paths are asked for, which ignore the rule
         opportunity_id=opportunity.id if opportunity is not None else "",
@@ -181,21 +185,26 @@ def to_engine_subgraph(account_map: AccountMap) -> engine.Subgraph:
             for p in account_map.people
         },
         seats={
-            s.source_id: engine.Seat(
-                s.source_id, s.role, s.stance, s.veto, s.vote_weight, _day(s.verified_at)
+            one(s.source_id, s.source_id): engine.Seat(
+                one(s.source_id, s.source_id), s.role, s.stance, s.veto, s.vote_weight,
+                _day(s.verified_at),
             )
             for s in account_map.seats
         },
         influences=tuple(
-            engine.Influence(source, target, strength, _topic_set(topics), _day(verified))
+            engine.Influence(
+                one(source, source), one(target, target), strength, _topic_set(topics),
+                _day(verified),
+            )
             for source, target, strength, topics, verified in map(_INFLUENCE, rows["influences"])
         ),
         conflicts=tuple(
-            engine.Conflict(source, target, strength, _day(verified))
+            engine.Conflict(one(source, source), one(target, target), strength, _day(verified))
             for source, target, strength, verified in map(_CONFLICT, rows["conflicts"])
         ),
         advocacy=tuple(
-            engine.Advocacy(a.source_id, a.target_id, a.strength) for a in account_map.advocacy
+            engine.Advocacy(one(a.source_id, a.source_id), a.target_id, a.strength)
+            for a in account_map.advocacy
         ),
         alternatives={
             x.id: engine.Alternative(x.id, x.name, x.kind) for x in account_map.alternatives
@@ -213,8 +222,13 @@ def to_engine_subgraph(account_map: AccountMap) -> engine.Subgraph:
             for g in account_map.arguments
         },
         cares_about=cares_about,
-        readiness={(c.source_id, c.target_id): c.readiness for c in account_map.coached_on},
-        heard={(h.source_id, h.target_id): h.reception for h in account_map.heard},
+        readiness={
+            (one(c.source_id, c.source_id), c.target_id): c.readiness
+            for c in account_map.coached_on
+        },
+        heard={
+            (one(h.source_id, h.source_id), h.target_id): h.reception for h in account_map.heard
+        },
     )
 
 
@@ -334,15 +348,6 @@ PIPELINE_BUDGET_FACTOR = 4
 """A pipeline page's engine time budget, in per-request budgets (its plans share it)."""
 
 
-def _summaries(
-    subgraphs: list[engine.Subgraph], options: list[engine.Options], budget: engine.Budget
-) -> list[engine.PipelineSummary]:
-    return [
-        engine.pipeline_summary(graph, engine.coaching_plan(graph, chosen, budget=budget))
-        for graph, chosen in zip(subgraphs, options, strict=True)
-    ]
-
-
 async def pipeline(
     database: Database,
     settings: Settings,
@@ -354,7 +359,8 @@ async def pipeline(
     """A page of the tenant's opportunities with each one's plan summarised, and the total.
 
     The page's maps load in one round trip and its plans share one engine budget of
-    :data:`PIPELINE_BUDGET_FACTOR` request budgets.
+    :data:`PIPELINE_BUDGET_FACTOR` request budgets; a page of several plans is spread over
+    worker processes (:mod:`graph_api.processes`), a small one runs in the engine's threads.
     """
     page = await list_opportunities(database, tenant_id, opportunity_filter, offset, limit)
     maps = await load_opportunity_maps(database, tenant_id, [n.id for n in page.nodes])
@@ -368,7 +374,11 @@ async def pipeline(
         visits=settings.engine_visit_budget,
     )
     with timed_engine("pipeline"):
-        summaries = await off_loop(_summaries, subgraphs, options, budget)
+        summaries = await processes.plan_page_in_processes(
+            subgraphs, options, deadline=budget.deadline, visits=budget.max_visits
+        )
+        if summaries is None:
+            summaries = await off_loop(processes.plan_page, subgraphs, options, budget)
     lines = [
         PipelineLine(opportunity, summary)  # type: ignore[arg-type]
         for opportunity, summary in zip(chosen, summaries, strict=True)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from graph_api import processes
 from graph_api.db.driver import Database
 from graph_api.domain.enums import ImportMode, Role
 from graph_api.domain.principal import Principal
@@ -298,3 +299,20 @@ async def test_pipeline_pages_every_opportunity_with_its_risks(
     ]
     ended = await gql(key, PIPELINE, {"filter": {"open": False}})
     assert ended["data"]["pipeline"]["totalCount"] == 0
+
+
+async def test_a_pipeline_page_over_worker_processes_reads_as_in_threads(
+    seeded: str, gql: Any, make_key: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = await make_key(seeded, "viewer")
+    monkeypatch.setattr(processes, "MIN_PLANS", 10**6)
+    in_threads = await gql(key, PIPELINE, {"first": 100})
+    monkeypatch.setattr(processes, "MIN_PLANS", 1)
+    monkeypatch.setattr(processes, "PROCESSES", 2)
+    try:
+        in_processes = await gql(key, PIPELINE, {"first": 100})
+        assert processes._Workers.pool is not None  # the page did go to the workers
+    finally:
+        processes.shutdown()
+    assert in_processes == in_threads
+    assert len(in_threads["data"]["pipeline"]["edges"]) == 2
