@@ -358,29 +358,47 @@ async def pipeline(
 ) -> tuple[list[PipelineLine], int]:
     """A page of the tenant's opportunities with each one's plan summarised, and the total.
 
-    The page's maps load in one round trip and its plans share one engine budget of
-    :data:`PIPELINE_BUDGET_FACTOR` request budgets; a page of several plans is spread over
-    worker processes (:mod:`graph_api.processes`), a small one runs in the engine's threads.
+    The page's plans share one engine budget of :data:`PIPELINE_BUDGET_FACTOR` request
+    budgets. A small page loads its maps in one round trip and plans them in the engine's
+    threads; a page of several plans loads in batches, all asked at once, each planned in a
+    worker process as soon as it arrives (:mod:`graph_api.processes`).
     """
     page = await list_opportunities(database, tenant_id, opportunity_filter, offset, limit)
-    maps = await load_opportunity_maps(database, tenant_id, [n.id for n in page.nodes])
+    ids = [n.id for n in page.nodes]
     on = today()
-    chosen = [n for n in page.nodes if n.id in maps]  # deleted meanwhile: left out
-    subgraphs = [to_engine_subgraph(maps[n.id]) for n in chosen]
-    options = [coaching_options(maps[n.id], Asked(), on) for n in chosen]
     budget = engine.Budget.starting_now(
         time.monotonic,
         seconds=settings.engine_time_budget_seconds * PIPELINE_BUDGET_FACTOR,
         visits=settings.engine_visit_budget,
     )
-    with timed_engine("pipeline"):
-        summaries = await processes.plan_page_in_processes(
-            subgraphs, options, deadline=budget.deadline, visits=budget.max_visits
-        )
-        if summaries is None:
-            summaries = await off_loop(processes.plan_page, subgraphs, options, budget)
+
+    async def planned(batch: list[str], visits: int | None) -> dict[str, engine.PipelineSummary]:
+        maps = await load_opportunity_maps(database, tenant_id, batch)
+        chosen = [i for i in batch if i in maps]  # deleted meanwhile: left out
+        subgraphs = [to_engine_subgraph(maps[i]) for i in chosen]
+        options = [coaching_options(maps[i], Asked(), on) for i in chosen]
+        summaries = None
+        with timed_engine("pipeline"):  # one observation per batch
+            if processes.in_processes(len(ids)):
+                summaries = await processes.plan_in_process(
+                    subgraphs, options, deadline=budget.deadline, visits=visits
+                )
+            if summaries is None:  # a small page, or the workers' pool broke
+                summaries = await off_loop(processes.plan_page, subgraphs, options, budget)
+        return dict(zip(chosen, summaries, strict=True))
+
+    if processes.in_processes(len(ids)):
+        parts = processes.batches(ids)
+        visits = budget.max_visits
+        share = None if visits is None else max(visits // len(parts), 1)
+        found: dict[str, engine.PipelineSummary] = {}
+        for answer in await asyncio.gather(*(planned(part, share) for part in parts)):
+            found.update(answer)
+    else:
+        found = await planned(ids, budget.max_visits)
     lines = [
-        PipelineLine(opportunity, summary)  # type: ignore[arg-type]
-        for opportunity, summary in zip(chosen, summaries, strict=True)
+        PipelineLine(opportunity, found[opportunity.id])  # type: ignore[arg-type]
+        for opportunity in page.nodes
+        if opportunity.id in found
     ]
     return lines, page.total

@@ -1,18 +1,20 @@
-"""A pipeline page's plans, spread over worker processes.
+"""A pipeline page's plans, in worker processes.
 
 A page of 50 opportunities is 50 independent plans of pure CPU work. The engine's threads
 (:func:`graph_api.coaching.off_loop`) keep that work off the event loop, but they share one
-interpreter lock, so the page uses one core however many the machine has. Here the page is
-cut into one slice per process, balanced by the number of people, and each slice is planned
-in a process of its own; the answers come back in the page's order.
+interpreter lock with it, so the page uses one core however many the machine has, and slows
+every other request while it runs. Here a page's maps load in batches of
+:data:`BATCH_PLANS`, all asked at once, and each batch is planned in a worker process as soon
+as its maps arrive (:func:`graph_api.coaching.pipeline`): Neo4j answers the next batches while
+the workers plan the first ones. The answers are those of one thread, in the page's order.
 
 The processes are started with ``spawn`` (never ``fork``: the server has threads — the Neo4j
 driver's, the engine's — and a forked child would inherit their locks in whatever state they
 were), on the first page that needs them, and import only the engine. They are stopped when
-the app stops (:func:`shutdown`). All slices of a page share its deadline: ``time.monotonic``
+the app stops (:func:`shutdown`). All batches of a page share its deadline: ``time.monotonic``
 is the machine's monotonic clock (``CLOCK_MONOTONIC``), the same in every process, so a
 deadline read in the server is a deadline in the workers. The visit budget is divided among
-the slices. A slice that runs past its budget sends back the limit it hit, and the page is
+the batches. A batch that runs past its budget sends back the limit it hit, and the page is
 refused with the same LIMIT_EXCEEDED as when it runs in threads.
 """
 
@@ -34,6 +36,9 @@ PROCESSES = min(os.cpu_count() or 1, 4)
 """Worker processes for pipeline pages: one per core, at most 4; with one core, none."""
 MIN_PLANS = 8
 """A page with fewer plans runs them in the engine's threads: handing over is not worth it."""
+BATCH_PLANS = 10
+"""Plans per batch: a page's maps load in batches, all asked at once, and each batch goes to
+a worker as soon as its maps arrive, so Neo4j, the server and the workers work together."""
 
 
 
@@ -73,16 +78,15 @@ def _plan_slice(
         return (exceeded.message, exceeded.limit)
 
 
-def slices(sizes: Sequence[int], count: int) -> list[list[int]]:
-    """Indexes ``0..len(sizes)-1`` cut into at most ``count`` non-empty slices of about equal
-    total size (largest first, each to the lightest slice so far); each slice in order."""
-    loads = [0] * count
-    cut: list[list[int]] = [[] for _ in range(count)]
-    for index in sorted(range(len(sizes)), key=lambda i: (-sizes[i], i)):
-        lightest = min(range(count), key=lambda s: (loads[s], s))
-        cut[lightest].append(index)
-        loads[lightest] += max(sizes[index], 1)
-    return [sorted(part) for part in cut if part]
+def in_processes(plans: int) -> bool:
+    """Whether a page of ``plans`` plans goes to the worker processes."""
+    return PROCESSES >= 2 and plans >= MIN_PLANS
+
+
+def batches(ids: Sequence[str]) -> list[list[str]]:
+    """A page's opportunity ids cut into consecutive batches of :data:`BATCH_PLANS` (the
+    last may be smaller)."""
+    return [list(ids[i : i + BATCH_PLANS]) for i in range(0, len(ids), BATCH_PLANS)]
 
 
 def _pool_started() -> ProcessPoolExecutor:
@@ -92,48 +96,27 @@ def _pool_started() -> ProcessPoolExecutor:
     return _Workers.pool
 
 
-async def plan_page_in_processes(
+async def plan_in_process(
     graphs: Sequence[engine.Subgraph],
     options: Sequence[engine.Options],
     *,
     deadline: float | None,
     visits: int | None,
 ) -> list[engine.PipelineSummary] | None:
-    """:func:`plan_page` spread over the worker processes; ``None`` when the page is too small
-    for them, the machine has one core, or the pool broke (the caller then runs it in threads)."""
-    if PROCESSES < 2 or len(graphs) < MIN_PLANS:
-        return None
-    parts = slices([len(graph.people) for graph in graphs], PROCESSES)
-    share = None if visits is None else max(visits // len(parts), 1)
+    """:func:`plan_page` in a worker process, within ``deadline`` and ``visits``; ``None``
+    when the pool broke (a worker was killed): the caller then plans in a thread, and the
+    next page starts a fresh pool."""
     loop = asyncio.get_running_loop()
-    pool = _pool_started()
+    work = functools.partial(_plan_slice, list(graphs), list(options), deadline, visits)
     try:
-        answers = await asyncio.gather(
-            *(
-                loop.run_in_executor(
-                    pool,
-                    functools.partial(
-                        _plan_slice,
-                        [graphs[i] for i in part],
-                        [options[i] for i in part],
-                        deadline,
-                        share,
-                    ),
-                )
-                for part in parts
-            )
-        )
-    except BrokenProcessPool:  # a worker died (killed, out of memory): start afresh next time
+        answer = await loop.run_in_executor(_pool_started(), work)
+    except BrokenProcessPool:
         shutdown()
         return None
-    found: list[engine.PipelineSummary | None] = [None] * len(graphs)
-    for part, answer in zip(parts, answers, strict=True):
-        if isinstance(answer, tuple):
-            message, limit = answer
-            raise BudgetExceeded(message, limit)
-        for index, summary in zip(part, answer, strict=True):
-            found[index] = summary
-    return [summary for summary in found if summary is not None]
+    if isinstance(answer, tuple):
+        message, limit = answer
+        raise BudgetExceeded(message, limit)
+    return answer
 
 
 def shutdown() -> None:

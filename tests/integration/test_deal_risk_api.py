@@ -309,6 +309,7 @@ async def test_a_pipeline_page_over_worker_processes_reads_as_in_threads(
     in_threads = await gql(key, PIPELINE, {"first": 100})
     monkeypatch.setattr(processes, "MIN_PLANS", 1)
     monkeypatch.setattr(processes, "PROCESSES", 2)
+    monkeypatch.setattr(processes, "BATCH_PLANS", 1)  # two batches, loaded and planned at once
     try:
         in_processes = await gql(key, PIPELINE, {"first": 100})
         assert processes._Workers.pool is not None  # the page did go to the workers

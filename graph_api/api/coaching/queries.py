@@ -334,7 +334,7 @@ class CoachingQuery:
         description="The tenant's opportunities, soonest close first, each with its plan"
         " summarised: win probability before and with the plan, approvers by coverage, single"
         " threads, champion verdicts, stale facts and the top risk. One query for a dashboard;"
-        " the page's maps load in one round trip."
+        " the page's maps load in a few round trips, all at once (batches of 10)."
     )
     async def pipeline(
         self,
