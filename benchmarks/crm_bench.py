@@ -53,22 +53,101 @@ from graph_api.repositories.crm import merge_batch
 
 PASSWORD = "flagbearer-bench"
 TODAY = date(2026, 6, 1)
-FIRST = ["Dana", "Carla", "Lee", "Ivan", "Zoë", "Nora", "Jonas", "Mia", "Ola", "Eva", "Kari",
-         "Matteo", "Giulia", "Stefan", "Ines", "Jakob", "Amira", "Tomás", "Yuki", "Priya"]
-LAST = ["Whitfield", "Ortiz", "Chen", "Petrov", "Müller", "Berg", "Lund", "Nord", "Dahl",
-        "Holm", "Ricci", "Ferraro", "Vogel", "Carvalho", "Weiss", "O'Neill", "Nakamura"]
-TITLES = ["Chief Financial Officer", "VP, Operations", "Head of\nProcurement", "IT Director",
-          "Engineer \"Platform\"", "Plant Manager", "Director, Supply Chain", "CIO", "Analyst"]
+FIRST = [
+    "Dana",
+    "Carla",
+    "Lee",
+    "Ivan",
+    "Zoë",
+    "Nora",
+    "Jonas",
+    "Mia",
+    "Ola",
+    "Eva",
+    "Kari",
+    "Matteo",
+    "Giulia",
+    "Stefan",
+    "Ines",
+    "Jakob",
+    "Amira",
+    "Tomás",
+    "Yuki",
+    "Priya",
+]
+LAST = [
+    "Whitfield",
+    "Ortiz",
+    "Chen",
+    "Petrov",
+    "Müller",
+    "Berg",
+    "Lund",
+    "Nord",
+    "Dahl",
+    "Holm",
+    "Ricci",
+    "Ferraro",
+    "Vogel",
+    "Carvalho",
+    "Weiss",
+    "O'Neill",
+    "Nakamura",
+]
+TITLES = [
+    "Chief Financial Officer",
+    "VP, Operations",
+    "Head of\nProcurement",
+    "IT Director",
+    'Engineer "Platform"',
+    "Plant Manager",
+    "Director, Supply Chain",
+    "CIO",
+    "Analyst",
+]
 DEPARTMENTS = ["Finance", "Operations", "Procurement", "IT", "Engineering", "Legal"]
 INDUSTRIES = ["Transportation", "Healthcare", "Manufacturing", "Retail", "Energy"]
-SF_ROLES = ["Economic Buyer", "Decision Maker", "Executive Sponsor", "Technical Buyer",
-            "Evaluator", "Business User", "Influencer", "Other", "Procurement Lead"]
-SF_STAGES = ["Prospecting", "Qualification", "Needs Analysis", "Proposal/Price Quote",
-             "Negotiation/Review", "Technical Validation", "Closed Won", "Closed Lost"]
-HS_ROLES = ["Budget Holder", "Decision Maker", "Executive Sponsor", "End User", "Influencer",
-            "Champion", "Blocker", "Legal & Compliance", "Procurement Gatekeeper"]
-HS_STAGES = ["Appointment Scheduled", "Qualified To Buy", "Presentation Scheduled",
-             "Decision Maker Bought-In", "Contract Sent", "Closed Won", "Closed Lost"]
+SF_ROLES = [
+    "Economic Buyer",
+    "Decision Maker",
+    "Executive Sponsor",
+    "Technical Buyer",
+    "Evaluator",
+    "Business User",
+    "Influencer",
+    "Other",
+    "Procurement Lead",
+]
+SF_STAGES = [
+    "Prospecting",
+    "Qualification",
+    "Needs Analysis",
+    "Proposal/Price Quote",
+    "Negotiation/Review",
+    "Technical Validation",
+    "Closed Won",
+    "Closed Lost",
+]
+HS_ROLES = [
+    "Budget Holder",
+    "Decision Maker",
+    "Executive Sponsor",
+    "End User",
+    "Influencer",
+    "Champion",
+    "Blocker",
+    "Legal & Compliance",
+    "Procurement Gatekeeper",
+]
+HS_STAGES = [
+    "Appointment Scheduled",
+    "Qualified To Buy",
+    "Presentation Scheduled",
+    "Decision Maker Bought-In",
+    "Contract Sent",
+    "Closed Won",
+    "Closed Lost",
+]
 
 
 def _csv(header: list[str], rows: list[list[Any]], crlf: bool = True) -> str:
@@ -127,22 +206,44 @@ def generate_salesforce(contacts: int, opportunities: int, seed: int) -> dict[st
     for size in sizes:
         account = ids.new("001")
         suffix = rng.choice(["Inc.", "GmbH", "S.p.A.", "Ltd"])
-        accounts.append([ids.written(account), f"{rng.choice(LAST)} {suffix}, {account[-6:]}",
-                         rng.choice(INDUSTRIES), rng.randrange(10, 100_000), "Prospect"])
+        accounts.append(
+            [
+                ids.written(account),
+                f"{rng.choice(LAST)} {suffix}, {account[-6:]}",
+                rng.choice(INDUSTRIES),
+                rng.randrange(10, 100_000),
+                "Prospect",
+            ]
+        )
         staff: list[str] = []
         for i in range(size):
             me = ids.new("003")
             manager = staff[rng.randrange(len(staff) // 3 + 1)] if staff else ""
             if manager and rng.random() < 0.01:
                 manager = ids.new("003")  # a manager outside the export
-            people.append([ids.written(me), ids.written(account), rng.choice(FIRST),
-                           rng.choice(LAST), rng.choice(TITLES), rng.choice(DEPARTMENTS),
-                           f"p{len(people)}@{account[-6:].lower()}.example",
-                           ids.written(manager) if manager else ""])
+            people.append(
+                [
+                    ids.written(me),
+                    ids.written(account),
+                    rng.choice(FIRST),
+                    rng.choice(LAST),
+                    rng.choice(TITLES),
+                    rng.choice(DEPARTMENTS),
+                    f"p{len(people)}@{account[-6:].lower()}.example",
+                    ids.written(manager) if manager else "",
+                ]
+            )
             staff.append(me)
             if i and rng.random() < 0.02:
-                relations.append([ids.written(account), ids.written(me), "", "false",
-                                  (TODAY - timedelta(days=rng.randrange(1, 400))).isoformat()])
+                relations.append(
+                    [
+                        ids.written(account),
+                        ids.written(me),
+                        "",
+                        "false",
+                        (TODAY - timedelta(days=rng.randrange(1, 400))).isoformat(),
+                    ]
+                )
         staff_of.append(staff)
     per_account = _sizes(rng, opportunities, len(sizes), 0)
     for row, staff, count in zip(accounts, staff_of, per_account, strict=True):
@@ -151,24 +252,57 @@ def generate_salesforce(contacts: int, opportunities: int, seed: int) -> dict[st
             deal = ids.new("006")
             stage = rng.choice(SF_STAGES)
             closed = stage.startswith("Closed")
-            deals.append([ids.written(deal), account, f"Deal {deal[-6:]}", stage,
-                          rng.randrange(5, 2000) * 1000, "USD",
-                          (TODAY + timedelta(days=rng.randrange(-300, 300))).isoformat(),
-                          str(closed).lower(), str(stage == "Closed Won").lower()])
+            deals.append(
+                [
+                    ids.written(deal),
+                    account,
+                    f"Deal {deal[-6:]}",
+                    stage,
+                    rng.randrange(5, 2000) * 1000,
+                    "USD",
+                    (TODAY + timedelta(days=rng.randrange(-300, 300))).isoformat(),
+                    str(closed).lower(),
+                    str(stage == "Closed Won").lower(),
+                ]
+            )
             for contact in rng.sample(staff, min(len(staff), rng.randrange(3, 7))):
                 roles.append([ids.written(deal), ids.written(contact), rng.choice(SF_ROLES)])
                 if rng.random() < 0.05:  # a second role for the same contact on the deal
-                    roles.append([ids.written(deal), ids.written(contact),
-                                  rng.choice(SF_ROLES)])
+                    roles.append([ids.written(deal), ids.written(contact), rng.choice(SF_ROLES)])
     return {
         "Account.csv": _csv(["Id", "Name", "Industry", "NumberOfEmployees", "Type"], accounts),
-        "Contact.csv": _csv(["Id", "AccountId", "FirstName", "LastName", "Title", "Department",
-                             "Email", "ReportsToId"], people, crlf=False),
-        "Opportunity.csv": _csv(["Id", "AccountId", "Name", "StageName", "Amount",
-                                 "CurrencyIsoCode", "CloseDate", "IsClosed", "IsWon"], deals),
+        "Contact.csv": _csv(
+            [
+                "Id",
+                "AccountId",
+                "FirstName",
+                "LastName",
+                "Title",
+                "Department",
+                "Email",
+                "ReportsToId",
+            ],
+            people,
+            crlf=False,
+        ),
+        "Opportunity.csv": _csv(
+            [
+                "Id",
+                "AccountId",
+                "Name",
+                "StageName",
+                "Amount",
+                "CurrencyIsoCode",
+                "CloseDate",
+                "IsClosed",
+                "IsWon",
+            ],
+            deals,
+        ),
         "OpportunityContactRole.csv": _csv(["OpportunityId", "ContactId", "Role"], roles),
-        "AccountContactRelation.csv": _csv(["AccountId", "ContactId", "Roles", "IsActive",
-                                            "EndDate"], relations),
+        "AccountContactRelation.csv": _csv(
+            ["AccountId", "ContactId", "Roles", "IsActive", "EndDate"], relations
+        ),
     }
 
 
@@ -181,14 +315,29 @@ def generate_hubspot(contacts: int, opportunities: int, seed: int) -> dict[str, 
     staff_of: list[list[str]] = []
     for size in sizes:
         company = str(next(next_id))
-        companies.append([company, f"{rng.choice(LAST)} & Co {company}",
-                          rng.choice(INDUSTRIES), rng.randrange(10, 50_000)])
+        companies.append(
+            [
+                company,
+                f"{rng.choice(LAST)} & Co {company}",
+                rng.choice(INDUSTRIES),
+                rng.randrange(10, 50_000),
+            ]
+        )
         staff = []
         for _ in range(size):
             me = str(next(next_id))
             roles = ";".join(rng.sample(HS_ROLES, rng.randrange(0, 3)))
-            people.append([me, rng.choice(FIRST), rng.choice(LAST), rng.choice(TITLES),
-                           f"{me}@example.com", company, roles])
+            people.append(
+                [
+                    me,
+                    rng.choice(FIRST),
+                    rng.choice(LAST),
+                    rng.choice(TITLES),
+                    f"{me}@example.com",
+                    company,
+                    roles,
+                ]
+            )
             staff.append(me)
         staff_of.append(staff)
     for (company, *_), staff, count in zip(
@@ -196,17 +345,45 @@ def generate_hubspot(contacts: int, opportunities: int, seed: int) -> dict[str, 
     ):
         for _ in range(count):
             contacts_on = ";".join(rng.sample(staff, min(len(staff), rng.randrange(3, 7))))
-            deals.append([str(next(next_id)), f"Deal for {company}", rng.choice(HS_STAGES),
-                          rng.randrange(5, 2000) * 1000,
-                          (TODAY + timedelta(days=rng.randrange(-300, 300))).isoformat(),
-                          company, contacts_on])
+            deals.append(
+                [
+                    str(next(next_id)),
+                    f"Deal for {company}",
+                    rng.choice(HS_STAGES),
+                    rng.randrange(5, 2000) * 1000,
+                    (TODAY + timedelta(days=rng.randrange(-300, 300))).isoformat(),
+                    company,
+                    contacts_on,
+                ]
+            )
     return {
-        "companies.csv": _csv(["Record ID", "Company name", "Industry", "Number of Employees"],
-                              companies),
-        "contacts.csv": _csv(["Record ID", "First Name", "Last Name", "Job Title", "Email",
-                              "Associated Company IDs", "Buying Role"], people),
-        "deals.csv": _csv(["Record ID", "Deal Name", "Deal Stage", "Amount", "Close Date",
-                           "Associated Company IDs", "Associated Contact IDs"], deals),
+        "companies.csv": _csv(
+            ["Record ID", "Company name", "Industry", "Number of Employees"], companies
+        ),
+        "contacts.csv": _csv(
+            [
+                "Record ID",
+                "First Name",
+                "Last Name",
+                "Job Title",
+                "Email",
+                "Associated Company IDs",
+                "Buying Role",
+            ],
+            people,
+        ),
+        "deals.csv": _csv(
+            [
+                "Record ID",
+                "Deal Name",
+                "Deal Stage",
+                "Amount",
+                "Close Date",
+                "Associated Company IDs",
+                "Associated Contact IDs",
+            ],
+            deals,
+        ),
     }
 
 
@@ -247,8 +424,9 @@ def _changed(files: dict[str, str], source: CrmSource) -> dict[str, str]:
     return {**files, name: out.getvalue()}
 
 
-async def run(source: CrmSource, contacts: int, opportunities: int, seed: int,
-              write: Path | None) -> None:
+async def run(
+    source: CrmSource, contacts: int, opportunities: int, seed: int, write: Path | None
+) -> None:
     generate = generate_salesforce if source is CrmSource.SALESFORCE else generate_hubspot
     files = generate(contacts, opportunities, seed)
     if write is not None:
@@ -257,16 +435,20 @@ async def run(source: CrmSource, contacts: int, opportunities: int, seed: int,
             (write / name).write_text(text, encoding="utf-8", newline="")
     size = sum(len(t.encode()) for t in files.values())
     rows = {name: text.count("\n") for name, text in files.items()}
-    print(f"{source.label} export: {size / 1e6:.1f} MB, " + ", ".join(
-        f"{name} ~{n:,} lines" for name, n in rows.items()))
+    print(
+        f"{source.label} export: {size / 1e6:.1f} MB, "
+        + ", ".join(f"{name} ~{n:,} lines" for name, n in rows.items())
+    )
 
     start = time.perf_counter()
     batch: CrmBatch = read_export(source, files, None, TODAY)
     _line("read the files into a batch (no database)", time.perf_counter() - start, contacts)
-    print(f"  {len(batch.accounts):,} accounts, {len(batch.stakeholders):,} contacts,"
-          f" {len(batch.reporting_lines):,} reporting lines, {len(batch.opportunities):,}"
-          f" opportunities, {len(batch.seats):,} seats, {len(batch.departures):,} departures;"
-          f" {len(batch.problems):,} problems, {len(batch.review)} values to review")
+    print(
+        f"  {len(batch.accounts):,} accounts, {len(batch.stakeholders):,} contacts,"
+        f" {len(batch.reporting_lines):,} reporting lines, {len(batch.opportunities):,}"
+        f" opportunities, {len(batch.seats):,} seats, {len(batch.departures):,} departures;"
+        f" {len(batch.problems):,} problems, {len(batch.review)} values to review"
+    )
 
     with neo4j_settings() as config:
         database = open_database(config)
@@ -290,13 +472,17 @@ async def run(source: CrmSource, contacts: int, opportunities: int, seed: int,
         finally:
             await database.close()
 
-    print("first import: " + "; ".join(
-        f"{kind} {c.created:,} created" for kind, c in first.counts.items()))
+    print(
+        "first import: "
+        + "; ".join(f"{kind} {c.created:,} created" for kind, c in first.counts.items())
+    )
     assert first.counts["Stakeholder"].created == len(batch.stakeholders)
     assert not again.changed, "a re-run changed the map"
     assert dry.counts["Stakeholder"].updated == real.counts["Stakeholder"].updated > 0
-    print(f"re-run changed nothing; 1-in-10 import updated"
-          f" {real.counts['Stakeholder'].updated:,} contacts (the dry run said the same)")
+    print(
+        f"re-run changed nothing; 1-in-10 import updated"
+        f" {real.counts['Stakeholder'].updated:,} contacts (the dry run said the same)"
+    )
 
 
 def main() -> None:
@@ -308,8 +494,15 @@ def main() -> None:
     parser.add_argument("--write", type=Path, default=None)
     arguments = parser.parse_args()
     try:
-        asyncio.run(run(CrmSource[arguments.source.upper()], arguments.contacts,
-                        arguments.opportunities, arguments.seed, arguments.write))
+        asyncio.run(
+            run(
+                CrmSource[arguments.source.upper()],
+                arguments.contacts,
+                arguments.opportunities,
+                arguments.seed,
+                arguments.write,
+            )
+        )
     except TransientError as error:
         if "MemoryPoolOutOfMemoryError" not in str(error.code):
             raise

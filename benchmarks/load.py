@@ -139,8 +139,13 @@ class Tenant:
         return None if title is None else str(title)
 
     def strength_of(self, source: str, target: str) -> float:
-        return float(next(i["strength"] for i in self.account["influences"]
-                          if (i["from"], i["to"]) == (source, target)))
+        return float(
+            next(
+                i["strength"]
+                for i in self.account["influences"]
+                if (i["from"], i["to"]) == (source, target)
+            )
+        )
 
     @property
     def shared_seat_holder(self) -> str:
@@ -190,7 +195,8 @@ class Ledger:
     outcomes: list[Outcome] = field(default_factory=list)
     # tenant -> [((stance, evidence), ACK | REFUSED | UNKNOWN)] in the order sent
     seat_writes: dict[str, list[tuple[tuple[str, str], str]]] = field(
-        default_factory=lambda: defaultdict(list))
+        default_factory=lambda: defaultdict(list)
+    )
     # (tenant, source, target) -> acknowledged creations
     creations: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     # updates answered as a success that carry another value than the one written
@@ -207,8 +213,10 @@ def assign_clients(tenants: Sequence[Tenant], count: int) -> list[Client]:
         slot = index // len(tenants)
         people = tenant.people
         if slot >= len(people) // 2:
-            msg = (f"{count} clients need {slot + 1} owned stakeholders per tenant; the accounts "
-                   f"have {len(people)} people (use --people or more --tenants)")
+            msg = (
+                f"{count} clients need {slot + 1} owned stakeholders per tenant; the accounts "
+                f"have {len(people)} people (use --people or more --tenants)"
+            )
             raise ValueError(msg)
         person = people[slot]
         target = next(i["to"] for i in tenant.account["influences"] if i["from"] == person)
@@ -241,12 +249,14 @@ async def call(
     """POST one operation; its ``data``, or GraphQLFailure naming the status and errors."""
     try:
         response = await http.post(
-            "/graphql", json={"query": query, "variables": variables},
+            "/graphql",
+            json={"query": query, "variables": variables},
             headers={"Authorization": f"Bearer {key}"},
         )
     except httpx.TimeoutException as error:
-        raise GraphQLFailure(f"no answer in time ({type(error).__name__})", server_error=False,
-                             timeout=True) from error
+        raise GraphQLFailure(
+            f"no answer in time ({type(error).__name__})", server_error=False, timeout=True
+        ) from error
     except httpx.HTTPError as error:
         raise GraphQLFailure(f"{type(error).__name__}: {error}", server_error=True) from error
     try:
@@ -285,15 +295,19 @@ async def operate(
         elif operation == "read_page":
             await call(http, tenant.key, READ_PAGE, {"a": tenant.account["externalId"]})
         elif operation == "read_graph":
-            await call(http, tenant.key, READ_GRAPH,
-                       {"a": tenant.account_id, "o": tenant.opportunity_id})
+            await call(
+                http, tenant.key, READ_GRAPH, {"a": tenant.account_id, "o": tenant.opportunity_id}
+            )
         elif operation == "plan":
             await call(http, tenant.key, PLAN, {"o": tenant.opportunity_id})
         elif operation == "edit_title":
             title = f"Load title c{client.index} #{seq}"
             client.titles.append((title, UNKNOWN))
-            kind, payload = typename_of(await call(http, tenant.key, EDIT_TITLE, {
-                "id": tenant.ids[client.person], "title": title}))
+            kind, payload = typename_of(
+                await call(
+                    http, tenant.key, EDIT_TITLE, {"id": tenant.ids[client.person], "title": title}
+                )
+            )
             told = told_of(kind, "Stakeholder", payload.get("title") == title)
             client.titles[-1] = (title, told)
             if told != ACK:
@@ -301,9 +315,18 @@ async def operate(
         elif operation == "edit_influence":
             strength = (seq % 90 + 5) / 100  # consecutive writes always differ
             client.strengths.append((strength, UNKNOWN))
-            kind, payload = typename_of(await call(http, tenant.key, EDIT_INFLUENCE, {
-                "from": tenant.ids[client.person], "to": tenant.ids[client.influence_target],
-                "strength": strength}))
+            kind, payload = typename_of(
+                await call(
+                    http,
+                    tenant.key,
+                    EDIT_INFLUENCE,
+                    {
+                        "from": tenant.ids[client.person],
+                        "to": tenant.ids[client.influence_target],
+                        "strength": strength,
+                    },
+                )
+            )
             told = told_of(kind, "Influence", payload.get("strength") == strength)
             client.strengths[-1] = (strength, told)
             if told != ACK:
@@ -313,9 +336,19 @@ async def operate(
             writes = ledger.seat_writes[tenant.name]
             writes.append(((stance, evidence), UNKNOWN))
             position = len(writes) - 1
-            kind, payload = typename_of(await call(http, tenant.key, EDIT_SEAT, {
-                "s": tenant.ids[tenant.shared_seat_holder], "o": tenant.opportunity_id,
-                "stance": stance, "evidence": evidence}))
+            kind, payload = typename_of(
+                await call(
+                    http,
+                    tenant.key,
+                    EDIT_SEAT,
+                    {
+                        "s": tenant.ids[tenant.shared_seat_holder],
+                        "o": tenant.opportunity_id,
+                        "stance": stance,
+                        "evidence": evidence,
+                    },
+                )
+            )
             answered = (payload.get("stance"), payload.get("stanceEvidence"))
             told = told_of(kind, "Seat", answered == (stance, evidence))
             writes[position] = ((stance, evidence), told)
@@ -323,8 +356,14 @@ async def operate(
                 unexpected = f"updateSeat answered {kind} {json.dumps(payload)[:200]}"
         elif operation == "race_create":
             source, target = rng.choice(tenant.contested_pairs())
-            kind, _ = typename_of(await call(http, tenant.key, RACE_CREATE, {
-                "from": tenant.ids[source], "to": tenant.ids[target]}))
+            kind, _ = typename_of(
+                await call(
+                    http,
+                    tenant.key,
+                    RACE_CREATE,
+                    {"from": tenant.ids[source], "to": tenant.ids[target]},
+                )
+            )
             if kind == "Influence":
                 ledger.creations[tenant.name, source, target] += 1
             elif kind != "ConflictError":
@@ -335,20 +374,34 @@ async def operate(
     except GraphQLFailure as failure:
         message = f"{operation} ({tenant.name}): {failure}"
         ledger.error_log.append(message)
-        ledger.outcomes.append(Outcome(operation, time.perf_counter() - began, ok=False,
-                                       server_error=failure.server_error, message=str(failure),
-                                       timeout=failure.timeout))
+        ledger.outcomes.append(
+            Outcome(
+                operation,
+                time.perf_counter() - began,
+                ok=False,
+                server_error=failure.server_error,
+                message=str(failure),
+                timeout=failure.timeout,
+            )
+        )
         return
     seconds = time.perf_counter() - began
-    if unexpected.startswith(("updateStakeholder answered Stakeholder",
-                              "updateInfluence answered Influence", "updateSeat answered Seat")):
+    if unexpected.startswith(
+        (
+            "updateStakeholder answered Stakeholder",
+            "updateInfluence answered Influence",
+            "updateSeat answered Seat",
+        )
+    ):
         ledger.false_acknowledgements.append(
             f"{tenant.name}: client {client.index} wrote write {seq}; the success answer "
-            f"carried other values: {unexpected}")
+            f"carried other values: {unexpected}"
+        )
     if unexpected:
         ledger.error_log.append(f"{operation} ({tenant.name}): {unexpected}")
-    ledger.outcomes.append(Outcome(operation, seconds, ok=not unexpected, server_error=False,
-                                   message=unexpected))
+    ledger.outcomes.append(
+        Outcome(operation, seconds, ok=not unexpected, server_error=False, message=unexpected)
+    )
 
 
 async def client_loop(
@@ -370,8 +423,9 @@ def documents(tenants: int, people: int) -> list[dict[str, Any]]:
 async def resolve_ids(http: httpx.AsyncClient, tenant: Tenant) -> None:
     after: str | None = None
     while True:
-        data = await call(http, tenant.key, LOOKUP,
-                          {"a": tenant.account["externalId"], "after": after})
+        data = await call(
+            http, tenant.key, LOOKUP, {"a": tenant.account["externalId"], "after": after}
+        )
         account = data["account"]
         tenant.account_id = account["id"]
         tenant.opportunity_id = account["opportunities"]["edges"][0]["node"]["id"]
@@ -420,8 +474,11 @@ def acceptable(writes: Sequence[tuple[V, str]]) -> list[V]:
     its last acknowledged value, or one sent after it whose answer never came. (Before any
     acknowledgement, also its starting value, which the caller knows and checks.)"""
     last = max((i for i, (_, told) in enumerate(writes) if told == ACK), default=-1)
-    return [value for i, (value, told) in enumerate(writes)
-            if (i == last) or (i > last and told == UNKNOWN)]
+    return [
+        value
+        for i, (value, told) in enumerate(writes)
+        if (i == last) or (i > last and told == UNKNOWN)
+    ]
 
 
 def audit_chain_breaks(entries_oldest_first: Sequence[dict[str, Any]], stored: str) -> list[str]:
@@ -437,8 +494,10 @@ def audit_chain_breaks(entries_oldest_first: Sequence[dict[str, Any]], stored: s
             current, started = group[0].get("oldValue"), True
         chained = _chain(current, group)
         if chained is None:
-            breaks.append(f"at {group[0].get('at')}: {len(group)} entries whose oldValues "
-                          f"{[e.get('oldValue') for e in group]} do not follow {current!r}")
+            breaks.append(
+                f"at {group[0].get('at')}: {len(group)} entries whose oldValues "
+                f"{[e.get('oldValue') for e in group]} do not follow {current!r}"
+            )
             current = group[-1].get("newValue")
         else:
             current = chained
@@ -475,10 +534,14 @@ async def seat_history(http: httpx.AsyncClient, tenant: Tenant) -> list[dict[str
     entries: list[dict[str, Any]] = []
     after: str | None = None
     while True:
-        data = await call(http, tenant.key, SEAT_HISTORY,
-                          {"x": tenant.shared_seat_holder, "after": after})
-        seat = next(s for s in data["stakeholder"]["seats"]
-                    if s["opportunity"]["id"] == tenant.opportunity_id)
+        data = await call(
+            http, tenant.key, SEAT_HISTORY, {"x": tenant.shared_seat_holder, "after": after}
+        )
+        seat = next(
+            s
+            for s in data["stakeholder"]["seats"]
+            if s["opportunity"]["id"] == tenant.opportunity_id
+        )
         page = seat["history"]
         entries += [e["node"] for e in page["edges"]]
         if not page["pageInfo"]["hasNextPage"]:
@@ -488,7 +551,9 @@ async def seat_history(http: httpx.AsyncClient, tenant: Tenant) -> list[dict[str
 
 
 async def verify(
-    http: httpx.AsyncClient, clients: Sequence[Client], tenants: Sequence[Tenant],
+    http: httpx.AsyncClient,
+    clients: Sequence[Client],
+    tenants: Sequence[Tenant],
     ledger: Ledger,
 ) -> list[str]:
     """Every way the stored state differs from what the clients were told."""
@@ -503,50 +568,63 @@ async def verify(
             if not any(told == ACK for _, told in client.titles):
                 allowed.append(client.tenant.title_of(client.person))
             if person["title"] not in allowed:
-                lost.append(f"client {client.index}: title is {person['title']!r}, expected one "
-                            f"of {allowed!r} (its last acknowledged write)")
+                lost.append(
+                    f"client {client.index}: title is {person['title']!r}, expected one "
+                    f"of {allowed!r} (its last acknowledged write)"
+                )
         if any(told != REFUSED for _, told in client.strengths):
             checked["owned influence strengths"] += 1
             target = client.tenant.ids[client.influence_target]
             stored = [i["strength"] for i in person["influences"] if i["to"]["id"] == target]
             allowed_strengths = acceptable(client.strengths)
             if not any(told == ACK for _, told in client.strengths):
-                allowed_strengths.append(client.tenant.strength_of(client.person,
-                                                                   client.influence_target))
+                allowed_strengths.append(
+                    client.tenant.strength_of(client.person, client.influence_target)
+                )
             if len(stored) != 1 or stored[0] not in allowed_strengths:
-                lost.append(f"client {client.index}: influence strength {stored}, expected one "
-                            f"of {allowed_strengths}")
+                lost.append(
+                    f"client {client.index}: influence strength {stored}, expected one "
+                    f"of {allowed_strengths}"
+                )
     for tenant in tenants:
         writes = ledger.seat_writes.get(tenant.name, [])
-        holder = (await call(http, tenant.key, FINAL_PERSON,
-                             {"x": tenant.shared_seat_holder}))["stakeholder"]
+        holder = (await call(http, tenant.key, FINAL_PERSON, {"x": tenant.shared_seat_holder}))[
+            "stakeholder"
+        ]
         seat = next(s for s in holder["seats"] if s["opportunity"]["id"] == tenant.opportunity_id)
         if any(told == ACK for _, told in writes):
             checked["shared seats"] += 1
             stored_pair = (seat["stance"], seat["stanceEvidence"])
             if stored_pair not in [pair for pair, told in writes if told != REFUSED]:
-                lost.append(f"{tenant.name}: the shared seat holds {stored_pair}, which is no "
-                            "acknowledged write (nor one whose answer was lost)")
+                lost.append(
+                    f"{tenant.name}: the shared seat holds {stored_pair}, which is no "
+                    "acknowledged write (nor one whose answer was lost)"
+                )
             try:
                 history = await seat_history(http, tenant)
             except GraphQLFailure as failure:
                 lost.append(f"{tenant.name}: the seat's history could not be read: {failure}")
             else:
                 checked["seat audit entries"] += len(history)
-                lost += [f"{tenant.name}: audit trail: {b}"
-                         for b in audit_chain_breaks(history, seat["stance"])]
+                lost += [
+                    f"{tenant.name}: audit trail: {b}"
+                    for b in audit_chain_breaks(history, seat["stance"])
+                ]
         for source, target in tenant.contested_pairs():
             created = ledger.creations[tenant.name, source, target]
             checked["contested creations"] += 1
             if created > 1:
-                lost.append(f"{tenant.name}: {created} racing creations of {source} -> {target} "
-                            "were all acknowledged")
+                lost.append(
+                    f"{tenant.name}: {created} racing creations of {source} -> {target} "
+                    "were all acknowledged"
+                )
             row = (await call(http, tenant.key, FINAL_PERSON, {"x": source}))["stakeholder"]
-            stored_edges = sum(1 for i in row["influences"]
-                               if i["to"]["id"] == tenant.ids[target])
+            stored_edges = sum(1 for i in row["influences"] if i["to"]["id"] == tenant.ids[target])
             if stored_edges > 1 or (created and stored_edges != 1):
-                lost.append(f"{tenant.name}: {stored_edges} stored influences {source} -> "
-                            f"{target} after {created} acknowledged creations")
+                lost.append(
+                    f"{tenant.name}: {stored_edges} stored influences {source} -> "
+                    f"{target} after {created} acknowledged creations"
+                )
     print("verified: " + ", ".join(f"{n} {what}" for what, n in checked.items()))
     return ledger.false_acknowledgements + lost
 
@@ -560,8 +638,10 @@ def percentile(values: Sequence[float], fraction: float) -> float:
 
 
 def summary(ledger: Ledger, seconds: float, clients: int, tenants: int) -> list[str]:
-    lines = [f"{clients} clients, {len(WEIGHTS)} operations, {tenants} tenants, {seconds:.0f} s: "
-             f"{len(ledger.outcomes)} requests, {len(ledger.outcomes) / seconds:.1f} req/s"]
+    lines = [
+        f"{clients} clients, {len(WEIGHTS)} operations, {tenants} tenants, {seconds:.0f} s: "
+        f"{len(ledger.outcomes)} requests, {len(ledger.outcomes) / seconds:.1f} req/s"
+    ]
     lines.append(f"{'operation':<18} {'count':>7} {'failed':>7} {'p50 ms':>8} {'p99 ms':>8}")
     by_operation: dict[str, list[Outcome]] = defaultdict(list)
     for outcome in ledger.outcomes:
@@ -571,8 +651,10 @@ def summary(ledger: Ledger, seconds: float, clients: int, tenants: int) -> list[
         if not done:
             continue
         times = [o.seconds * 1000 for o in done]
-        lines.append(f"{operation:<18} {len(done):>7} {sum(not o.ok for o in done):>7} "
-                     f"{statistics.median(times):>8.1f} {percentile(times, 0.99):>8.1f}")
+        lines.append(
+            f"{operation:<18} {len(done):>7} {sum(not o.ok for o in done):>7} "
+            f"{statistics.median(times):>8.1f} {percentile(times, 0.99):>8.1f}"
+        )
     return lines
 
 
@@ -588,26 +670,43 @@ def loopback_only(url: str) -> str:
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.load",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=float, default=120.0, help="seconds")
     parser.add_argument("--tenants", type=int, default=3)
-    parser.add_argument("--people", type=int, default=100,
-                        help="stakeholders in each tenant's account (at least 20)")
+    parser.add_argument(
+        "--people",
+        type=int,
+        default=100,
+        help="stakeholders in each tenant's account (at least 20)",
+    )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--timeout", type=float, default=60.0,
-                        help="seconds a client waits for an answer")
-    parser.add_argument("--url", help="drive this running server (loopback) instead of one of "
-                        "its own; needs --key for each tenant")
-    parser.add_argument("--key", action="append", default=[], metavar="TENANT=KEY",
-                        help="an editor key of a tenant of --url (repeat per tenant)")
+    parser.add_argument(
+        "--timeout", type=float, default=60.0, help="seconds a client waits for an answer"
+    )
+    parser.add_argument(
+        "--url",
+        help="drive this running server (loopback) instead of one of "
+        "its own; needs --key for each tenant",
+    )
+    parser.add_argument(
+        "--key",
+        action="append",
+        default=[],
+        metavar="TENANT=KEY",
+        help="an editor key of a tenant of --url (repeat per tenant)",
+    )
     parser.add_argument("--bolt-port", type=int, default=7762)
     parser.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR)
     args = parser.parse_args(argv)
     if args.clients < 1 or args.duration <= 0 or args.tenants < 1 or args.people < 20:
-        parser.error("--clients and --tenants must be at least 1, --duration positive, "
-                     "--people at least 20")
+        parser.error(
+            "--clients and --tenants must be at least 1, --duration positive, --people at least 20"
+        )
     if args.url:
         args.url = loopback_only(args.url)
         if not args.key:
@@ -631,8 +730,9 @@ async def drive(url: str, tenants: list[Tenant], args: argparse.Namespace, impor
         print(f"driving {url} with {args.clients} clients for {args.duration:g} s …", flush=True)
         began = time.monotonic()
         deadline = began + args.duration
-        await asyncio.gather(*(client_loop(http, c, ledger, deadline, args.seed * 1000 + c.index)
-                               for c in clients))
+        await asyncio.gather(
+            *(client_loop(http, c, ledger, deadline, args.seed * 1000 + c.index) for c in clients)
+        )
         elapsed = time.monotonic() - began
         print("\n".join(summary(ledger, elapsed, args.clients, len(tenants))))
         lost = await verify(http, clients, tenants, ledger)
@@ -653,8 +753,10 @@ async def drive(url: str, tenants: list[Tenant], args: argparse.Namespace, impor
     others = len(failed) - server_errors - timeouts
     notes = [f"{timeouts} requests unanswered after {args.timeout:g} s"] if timeouts else []
     notes += [f"{others} other errors"] if others else []
-    print(f"\n{server_errors} server errors, {len(lost)} lost updates"
-          + (f" ({'; '.join(notes)})" if notes else ""))
+    print(
+        f"\n{server_errors} server errors, {len(lost)} lost updates"
+        + (f" ({'; '.join(notes)})" if notes else "")
+    )
     return 1 if failed or lost else 0
 
 
@@ -664,12 +766,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.url:
             keys = dict(pair.split("=", 1) for pair in args.key)
-            tenants = [Tenant(name, key, doc) for (name, key), doc in zip(keys.items(), docs,
-                                                                          strict=True)]
+            tenants = [
+                Tenant(name, key, doc) for (name, key), doc in zip(keys.items(), docs, strict=True)
+            ]
             return asyncio.run(drive(args.url, tenants, args, imported=False))
         args.work_dir.mkdir(parents=True, exist_ok=True)
-        print(f"starting Neo4j (Bolt port {args.bolt_port}) and this API; importing "
-              f"{args.tenants} accounts of {args.people} people …", flush=True)
+        print(
+            f"starting Neo4j (Bolt port {args.bolt_port}) and this API; importing "
+            f"{args.tenants} accounts of {args.people} people …",
+            flush=True,
+        )
         with own_server(args.work_dir, args.bolt_port, docs) as (url, tenants):
             return asyncio.run(drive(url, tenants, args, imported=True))
     except (servers.BenchError, ValueError) as error:

@@ -74,8 +74,10 @@ async def main(runs: int, bolt_port: int) -> None:
                 document["accounts"] = document["accounts"][:1]
             document["accounts"][0]["externalId"] += f"-{seed}"
             await import_document(database, principal, document, ImportMode.MERGE)
-        print(f"imported {ACCOUNTS} accounts of {PEOPLE} people in "
-              f"{time.perf_counter() - started:.1f} s")
+        print(
+            f"imported {ACCOUNTS} accounts of {PEOPLE} people in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
         key = (await create_key(database, tenant, Role.VIEWER)).secret
         app = create_app(config, database=database)
         requests: list[float] = []
@@ -87,7 +89,8 @@ async def main(runs: int, bolt_port: int) -> None:
             for run in range(runs + 1):
                 start = time.perf_counter()
                 response = await client.post(
-                    "/graphql", json={"query": QUERY, "variables": {"first": ACCOUNTS}},
+                    "/graphql",
+                    json={"query": QUERY, "variables": {"first": ACCOUNTS}},
                     headers={"Authorization": f"Bearer {key}"},
                 )
                 elapsed = time.perf_counter() - start
@@ -107,8 +110,10 @@ async def main(runs: int, bolt_port: int) -> None:
                     engine.coaching_plan(coaching.to_engine_subgraph(account_map), options)
                 plans.append(time.perf_counter() - start)
         print(f"{'runs':>4} {'request ms':>11} {'load ms':>8} {'engine ms, one thread':>22}")
-        print(f"{runs:>4} {median_ms(requests):11.0f} {median_ms(loads):8.0f} "
-              f"{median_ms(plans):22.0f}")
+        print(
+            f"{runs:>4} {median_ms(requests):11.0f} {median_ms(loads):8.0f} "
+            f"{median_ms(plans):22.0f}"
+        )
     finally:
         await database.close()
         if server is not None:

@@ -327,9 +327,12 @@ def plan(
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
     output_format: Annotated[
         PlanFormatOption,
-        typer.Option("--format", case_sensitive=False,
-                     help="text, json, csv (one row per play), markdown, or a task import"
-                     " file for Salesforce or HubSpot (one task per play)."),
+        typer.Option(
+            "--format",
+            case_sensitive=False,
+            help="text, json, csv (one row per play), markdown, or a task import"
+            " file for Salesforce or HubSpot (one task per play).",
+        ),
     ] = PlanFormatOption.text,
     max_hops: Annotated[
         int | None, typer.Option(help="Longest influence path, 1-6 (default: tenant's, 3).")
@@ -367,7 +370,10 @@ def plan(
             without=frozenset(p.id for p in gone.values()),
         )
         return await load_plan_report(
-            database, settings, principal.tenant_id, opportunity_external_id=opportunity,
+            database,
+            settings,
+            principal.tenant_id,
+            opportunity_external_id=opportunity,
             asked=asked,
         )
 
@@ -413,14 +419,23 @@ class CrmSourceOption(StrEnum):
 def import_crm(
     source: Annotated[CrmSourceOption, typer.Argument(case_sensitive=False)],
     directory: Annotated[
-        Path, typer.Argument(exists=True, file_okay=False, readable=True,
-                             help="The folder holding the export's CSV files.")
+        Path,
+        typer.Argument(
+            exists=True,
+            file_okay=False,
+            readable=True,
+            help="The folder holding the export's CSV files.",
+        ),
     ],
     tenant: Annotated[str, typer.Option(help="Tenant to import into.")],
     mapping: Annotated[
         Path | None,
-        typer.Option(exists=True, dir_okay=False, readable=True,
-                     help="A mapping file (JSON or YAML) for custom roles and stages."),
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="A mapping file (JSON or YAML) for custom roles and stages.",
+        ),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Report what would change; write nothing.")
@@ -465,12 +480,17 @@ def import_crm(
         report = run_with_database(
             settings,
             lambda db: merge_batch(
-                db, cli_principal(tenant), batch, dry_run=dry_run, today=today(),
+                db,
+                cli_principal(tenant),
+                batch,
+                dry_run=dry_run,
+                today=today(),
                 progress=progress.step,
             ),
         )
     typer.echo(
-        json.dumps(report_data(report), indent=2, ensure_ascii=False) if as_json
+        json.dumps(report_data(report), indent=2, ensure_ascii=False)
+        if as_json
         else report_text(report, tenant)
     )
 

@@ -186,14 +186,21 @@ def to_engine_subgraph(account_map: AccountMap) -> engine.Subgraph:
         },
         seats={
             one(s.source_id, s.source_id): engine.Seat(
-                one(s.source_id, s.source_id), s.role, s.stance, s.veto, s.vote_weight,
+                one(s.source_id, s.source_id),
+                s.role,
+                s.stance,
+                s.veto,
+                s.vote_weight,
                 _day(s.verified_at),
             )
             for s in account_map.seats
         },
         influences=tuple(
             engine.Influence(
-                one(source, source), one(target, target), strength, _topic_set(topics),
+                one(source, source),
+                one(target, target),
+                strength,
+                _topic_set(topics),
                 _day(verified),
             )
             for source, target, strength, topics, verified in map(_INFLUENCE, rows["influences"])

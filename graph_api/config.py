@@ -109,9 +109,7 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=30, ge=0, alias="FLAGBEARER_MAX_ALIASES")
     # Steps to check one document: selections plus the pairs GraphQL's field-merging rule
     # compares (graph_api/api/limits.py); 10 000 keeps validation well under a second.
-    max_validation_work: int = Field(
-        default=10_000, gt=0, alias="FLAGBEARER_MAX_VALIDATION_WORK"
-    )
+    max_validation_work: int = Field(default=10_000, gt=0, alias="FLAGBEARER_MAX_VALIDATION_WORK")
     max_query_cost: int = Field(default=5000, gt=0, alias="FLAGBEARER_MAX_QUERY_COST")
     max_page_size: int = Field(
         default=PAGE_SIZE_CEILING, gt=0, le=PAGE_SIZE_CEILING, alias="FLAGBEARER_MAX_PAGE_SIZE"
@@ -123,9 +121,7 @@ class Settings(BaseSettings):
     # (503) and the process exits, at the latest 5 s later (graph_api/server.py). 5 + 5 fits
     # the 10 s Docker allows by default before SIGKILL; raise it where the orchestrator waits
     # longer (Kubernetes: 30 s).
-    shutdown_grace_seconds: int = Field(
-        default=5, gt=0, alias="FLAGBEARER_SHUTDOWN_GRACE_SECONDS"
-    )
+    shutdown_grace_seconds: int = Field(default=5, gt=0, alias="FLAGBEARER_SHUTDOWN_GRACE_SECONDS")
     # The coaching engine's budget per request (plans, paths, what-ifs): past it the request
     # answers LIMIT_EXCEEDED (limit engineTime or engineVisits) instead of running on.
     engine_time_budget_seconds: float = Field(
@@ -140,9 +136,7 @@ class Settings(BaseSettings):
     # A process keeps an API key it has checked for this long before asking Neo4j again, so
     # a key revoked elsewhere (the CLI, another API process) stops working within this
     # bound; revoking or rotating through this process's API drops it at once. 0: no cache.
-    key_cache_seconds: float = Field(
-        default=5.0, ge=0, le=60, alias="FLAGBEARER_KEY_CACHE_SECONDS"
-    )
+    key_cache_seconds: float = Field(default=5.0, ge=0, le=60, alias="FLAGBEARER_KEY_CACHE_SECONDS")
 
     jwt_jwks_url: str | None = Field(default=None, alias="FLAGBEARER_JWT_JWKS_URL")
     jwt_public_key: str | None = Field(default=None, alias="FLAGBEARER_JWT_PUBLIC_KEY")

@@ -41,7 +41,6 @@ BATCH_PLANS = 10
 a worker as soon as its maps arrive, so Neo4j, the server and the workers work together."""
 
 
-
 class _Workers:
     """The running pool, if any (started by the first page that needs it)."""
 

@@ -67,8 +67,15 @@ def _server(app: ASGIApp, host: str, port: int, settings: Settings) -> BoundedSh
     grace = settings.shutdown_grace_seconds
     # graph_api.access writes one line per request; uvicorn keeps to its own start-up lines
     config = uvicorn.Config(
-        app, host=host, port=port, log_level="info", timeout_graceful_shutdown=grace,
-        log_config=None, access_log=False, loop="uvloop", http="httptools",
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        timeout_graceful_shutdown=grace,
+        log_config=None,
+        access_log=False,
+        loop="uvloop",
+        http="httptools",
     )
     return BoundedShutdownServer(config, force_exit_after=grace + FORCE_EXIT_MARGIN)
 
@@ -126,8 +133,9 @@ def serve_processes(host: str, port: int, settings: Settings, workers: int) -> N
             if process.exitcode is None:
                 continue
             if time.monotonic() - started < WORKER_START_SECONDS:
-                log.error("worker %s exited while starting (%s); stopping", process.pid,
-                          process.exitcode)
+                log.error(
+                    "worker %s exited while starting (%s); stopping", process.pid, process.exitcode
+                )
                 on_signal(signal.SIGTERM, None)
                 break
             log.error("worker %s exited (%s); starting another", process.pid, process.exitcode)

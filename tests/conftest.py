@@ -221,9 +221,7 @@ async def make_key(database: Database) -> KeyMaker:
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def client(
-    database: Database, neo4j_settings: Settings
-) -> AsyncIterator[httpx.AsyncClient]:
+async def client(database: Database, neo4j_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client for the whole ASGI app (auth, limits, GraphQL) on the test database."""
     app = create_app(neo4j_settings, database=database)
     transport = httpx.ASGITransport(app=app)
@@ -239,7 +237,9 @@ def gql(client: httpx.AsyncClient) -> GraphQLCall:
     """``await gql(key, query, variables)`` POSTs to /graphql and returns the JSON body."""
 
     async def call(
-        key: str | None, query: str, variables: dict[str, Any] | None = None,
+        key: str | None,
+        query: str,
+        variables: dict[str, Any] | None = None,
         expect_status: int = 200,
     ) -> dict[str, Any]:
         headers = {} if key is None else {"Authorization": f"Bearer {key}"}

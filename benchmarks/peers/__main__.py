@@ -64,22 +64,40 @@ def parse_options(argv: Sequence[str] | None = None) -> Options:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.peers", description=__doc__.splitlines()[0]
     )
-    parser.add_argument("--quick", action="store_true",
-                        help="smoke run: 2 s runs, 1 round (unless given explicitly)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke run: 2 s runs, 1 round (unless given explicitly)",
+    )
     parser.add_argument("--duration", type=float, help="seconds per load run (default 15)")
     parser.add_argument("--rounds", type=int, help="interleaved rounds (default 3)")
-    parser.add_argument("--concurrency", type=int,
-                        help="connections of the throughput runs "
-                        f"(default {THROUGHPUT_CONCURRENCY}; --quick: 4)")
-    parser.add_argument("--workloads", help="comma-separated subset of: " + ", ".join(
-        w.name for w in workloads(_PLACEHOLDER_IDS)))
-    parser.add_argument("--targets", default="api,peer,floor",
-                        help="comma-separated subset of api, peer, floor (default: all)")
-    parser.add_argument("--api-workers", type=int, default=2,
-                        help="also measure this API with N processes at c=16 (0: skip)")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        help=f"connections of the throughput runs (default {THROUGHPUT_CONCURRENCY}; --quick: 4)",
+    )
+    parser.add_argument(
+        "--workloads",
+        help="comma-separated subset of: " + ", ".join(w.name for w in workloads(_PLACEHOLDER_IDS)),
+    )
+    parser.add_argument(
+        "--targets",
+        default="api,peer,floor",
+        help="comma-separated subset of api, peer, floor (default: all)",
+    )
+    parser.add_argument(
+        "--api-workers",
+        type=int,
+        default=2,
+        help="also measure this API with N processes at c=16 (0: skip)",
+    )
     parser.add_argument("--bolt-port", type=int, default=7761)
-    parser.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR,
-                        help="the benchmark's own folder: its Neo4j is recreated on every run")
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        default=DEFAULT_WORK_DIR,
+        help="the benchmark's own folder: its Neo4j is recreated on every run",
+    )
     args = parser.parse_args(argv)
     duration = args.duration if args.duration is not None else (2.0 if args.quick else 15.0)
     rounds = args.rounds if args.rounds is not None else (1 if args.quick else 3)
@@ -97,8 +115,16 @@ def parse_options(argv: Sequence[str] | None = None) -> Options:
             parser.error(f"unknown target {target!r}; choose from api, peer, floor")
     if "api" not in targets:
         parser.error("--targets must include api: the others are compared with it")
-    return Options(duration, rounds, concurrency, chosen, targets, max(0, args.api_workers),
-                   args.bolt_port, args.work_dir)
+    return Options(
+        duration,
+        rounds,
+        concurrency,
+        chosen,
+        targets,
+        max(0, args.api_workers),
+        args.bolt_port,
+        args.work_dir,
+    )
 
 
 _PLACEHOLDER_IDS = Ids("p", "a", "a-id", "o-id", "o2-id")
@@ -120,11 +146,14 @@ def post(target: Target, workload: Workload) -> Any:
     headers = {"Content-Type": "application/json"}
     if target.authorization:
         headers["Authorization"] = target.authorization
-    response = httpx.post(target.server.url + request.path, content=request.encoded(),
-                          headers=headers, timeout=300)
+    response = httpx.post(
+        target.server.url + request.path, content=request.encoded(), headers=headers, timeout=300
+    )
     if response.status_code != 200:
-        raise Mismatch(f"{workload.name}: the {target.name} answered {response.status_code}: "
-                       f"{response.text[:500]}")
+        raise Mismatch(
+            f"{workload.name}: the {target.name} answered {response.status_code}: "
+            f"{response.text[:500]}"
+        )
     return response.json()
 
 
@@ -164,8 +193,12 @@ def diagnose(workload: Workload, target: Target, concurrency: int) -> list[str]:
 
     def ask(_: int) -> str:
         try:
-            response = httpx.post(target.server.url + request.path, content=request.encoded(),
-                                  headers=headers, timeout=300)
+            response = httpx.post(
+                target.server.url + request.path,
+                content=request.encoded(),
+                headers=headers,
+                timeout=300,
+            )
         except httpx.HTTPError as error:
             return f"{type(error).__name__}: {error}"
         if response.status_code != 200:
@@ -187,8 +220,13 @@ def run_length(options: Options, service_seconds: float, concurrency: int) -> fl
 
 
 def measure(
-    workload: Workload, target: Target, concurrency: int, round_: int, seconds: float,
-    neo4j: servers.Neo4j, bodies: Path,
+    workload: Workload,
+    target: Target,
+    concurrency: int,
+    round_: int,
+    seconds: float,
+    neo4j: servers.Neo4j,
+    bodies: Path,
 ) -> Measurement:
     request = workload.requests[target.kind]
     body = bodies / f"{workload.name}-{target.kind}.json"
@@ -197,20 +235,33 @@ def measure(
     if not servers.wait_until_idle(pids):
         print(f"  warning: {target.name} or Neo4j still busy before {workload.name}", flush=True)
     server_before, neo4j_before = target.server.cpu_seconds(), neo4j.cpu_seconds()
-    result = run_wrk(target.server.url + request.path, body, target.authorization, concurrency,
-                     seconds, bodies)
+    result = run_wrk(
+        target.server.url + request.path, body, target.authorization, concurrency, seconds, bodies
+    )
     server_cpu = target.server.cpu_seconds() - server_before
     neo4j_cpu = neo4j.cpu_seconds() - neo4j_before
     measurement = Measurement(
-        workload.name, target.name, concurrency, round_, result.requests, result.seconds,
-        result.errors, result.p50_ms, result.p99_ms, server_cpu, neo4j_cpu, result.error_kinds,
+        workload.name,
+        target.name,
+        concurrency,
+        round_,
+        result.requests,
+        result.seconds,
+        result.errors,
+        result.p50_ms,
+        result.p99_ms,
+        server_cpu,
+        neo4j_cpu,
+        result.error_kinds,
     )
     cpu = measurement.cpu_ms_per_request
-    print(f"  round {round_} {workload.name:<19} {target.name:<5} c={concurrency:<2} "
-          f"{result.seconds:>5.0f} s {result.requests:>6} req {measurement.per_second:>8.1f}/s "
-          f"p50 {result.p50_ms:>8.1f} ms cpu {'-' if cpu is None else f'{cpu:.1f}'} ms/req"
-          f"{f'  ERRORS {result.errors} ({result.error_kinds})' if result.errors else ''}",
-          flush=True)
+    print(
+        f"  round {round_} {workload.name:<19} {target.name:<5} c={concurrency:<2} "
+        f"{result.seconds:>5.0f} s {result.requests:>6} req {measurement.per_second:>8.1f}/s "
+        f"p50 {result.p50_ms:>8.1f} ms cpu {'-' if cpu is None else f'{cpu:.1f}'} ms/req"
+        f"{f'  ERRORS {result.errors} ({result.error_kinds})' if result.errors else ''}",
+        flush=True,
+    )
     return measurement
 
 
@@ -240,7 +291,8 @@ def run(options: Options) -> int:
             stack.callback(peer.stop)
             token = jwt.encode(
                 {"tenant": dataset.TENANT, "sub": "bench", "exp": int(time.time()) + 86_400},
-                secret, algorithm="HS256",
+                secret,
+                algorithm="HS256",
             )
             targets["peer"] = Target("peer", "peer", peer, f"Bearer {token}")
         if "floor" in options.targets:
@@ -265,8 +317,11 @@ def run(options: Options) -> int:
                         plan.append(("api2", options.concurrency))
                     for who, concurrency in plan:
                         seconds = run_length(options, service[workload.name, who], concurrency)
-                        runs.append(measure(workload, targets[who], concurrency, round_,
-                                            seconds, neo4j, bodies))
+                        runs.append(
+                            measure(
+                                workload, targets[who], concurrency, round_, seconds, neo4j, bodies
+                            )
+                        )
         failing = {(m.workload, m.target, m.concurrency) for m in runs if m.errors}
         for name, who, concurrency in sorted(failing):
             workload = next(x for x in chosen if x.name == name)
@@ -275,14 +330,24 @@ def run(options: Options) -> int:
             for line in diagnose(workload, targets[who], concurrency):
                 print(f"  {line}", flush=True)
     results = work / f"results-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    results.write_text(json.dumps({
-        "duration": options.duration, "rounds": options.rounds,
-        "concurrency": options.concurrency,
-        "api_workers": options.api_workers, "runs": [m.as_json() for m in runs],
-    }, indent=1), "utf-8")
-    print(f"\n{options.rounds} interleaved round(s) of {options.duration:g} s runs, medians; "
-          f"server CPU per request from the c={LATENCY_CONCURRENCY} runs "
-          f"(raw figures: {results})\n")
+    results.write_text(
+        json.dumps(
+            {
+                "duration": options.duration,
+                "rounds": options.rounds,
+                "concurrency": options.concurrency,
+                "api_workers": options.api_workers,
+                "runs": [m.as_json() for m in runs],
+            },
+            indent=1,
+        ),
+        "utf-8",
+    )
+    print(
+        f"\n{options.rounds} interleaved round(s) of {options.duration:g} s runs, medians; "
+        f"server CPU per request from the c={LATENCY_CONCURRENCY} runs "
+        f"(raw figures: {results})\n"
+    )
     print(tables(runs, [(w.name, w.title) for w in chosen], options.concurrency))
     problems = failures(runs)
     for problem in problems:

@@ -42,8 +42,10 @@ def lookup_ids(api_url: str, key: str) -> Ids:
     large, small = (d["accounts"][0] for d in documents())
     response = httpx.post(
         f"{api_url}/graphql",
-        json={"query": LOOKUP, "variables": {"large": large["externalId"],
-                                             "small": small["externalId"]}},
+        json={
+            "query": LOOKUP,
+            "variables": {"large": large["externalId"], "small": small["externalId"]},
+        },
         headers={"Authorization": f"Bearer {key}"},
         timeout=60,
     )

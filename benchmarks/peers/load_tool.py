@@ -84,20 +84,37 @@ def wrk_path() -> str:
 
 
 def run_wrk(
-    url: str, body_file: Path, authorization: str | None, connections: int, seconds: float,
+    url: str,
+    body_file: Path,
+    authorization: str | None,
+    connections: int,
+    seconds: float,
     script_dir: Path,
 ) -> LoadResult:
     script = script_dir / "post.lua"
     if not script.exists():
         script.write_text(LUA, "utf-8")
-    env = {**os.environ, "BENCH_BODY_FILE": str(body_file),
-           "BENCH_AUTHORIZATION": authorization or ""}
+    env = {
+        **os.environ,
+        "BENCH_BODY_FILE": str(body_file),
+        "BENCH_AUTHORIZATION": authorization or "",
+    }
     done = subprocess.run(
         [
-            wrk_path(), "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s",
-            "--timeout", "120s", "-s", str(script), url,
+            wrk_path(),
+            "-t1",
+            f"-c{connections}",
+            f"-d{max(1, round(seconds))}s",
+            "--timeout",
+            "120s",
+            "-s",
+            str(script),
+            url,
         ],
-        env=env, capture_output=True, text=True, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         msg = f"wrk failed ({done.returncode}): {done.stderr[-2000:]}"

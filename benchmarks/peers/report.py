@@ -10,7 +10,10 @@ from typing import Any
 LATENCY_CONCURRENCY = 1
 THROUGHPUT_CONCURRENCY = 16
 TARGET_NAMES = {
-    "api": "this API", "api2": "this API, 2 processes", "peer": "peer", "floor": "floor"
+    "api": "this API",
+    "api2": "this API, 2 processes",
+    "peer": "peer",
+    "floor": "floor",
 }
 NONE = "–"  # noqa: RUF001 - an en dash marks an empty cell, as in issue 10's table
 
@@ -98,30 +101,56 @@ def tables(
 
     lat, thr = LATENCY_CONCURRENCY, concurrency
     lines = [
-        _row(["workload", f"this API p50 (c={lat})", "peer", "floor", f"this API req/s (c={thr})",
-              "peer", "floor", f"server CPU ms/req (c={lat}): API / peer / floor"]),
+        _row(
+            [
+                "workload",
+                f"this API p50 (c={lat})",
+                "peer",
+                "floor",
+                f"this API req/s (c={thr})",
+                "peer",
+                "floor",
+                f"server CPU ms/req (c={lat}): API / peer / floor",
+            ]
+        ),
         _row(["---"] * 8),
     ]
     for name, title in workloads:
-        cpu = " / ".join(number(med(name, t, lat, "cpu_ms_per_request")) for t in
-                         ("api", "peer", "floor"))
-        lines.append(_row([
-            title,
-            *(number(med(name, t, lat, "p50_ms"), " ms") for t in ("api", "peer", "floor")),
-            *(number(med(name, t, thr, "per_second")) for t in ("api", "peer", "floor")),
-            cpu,
-        ]))
+        cpu = " / ".join(
+            number(med(name, t, lat, "cpu_ms_per_request")) for t in ("api", "peer", "floor")
+        )
+        lines.append(
+            _row(
+                [
+                    title,
+                    *(number(med(name, t, lat, "p50_ms"), " ms") for t in ("api", "peer", "floor")),
+                    *(number(med(name, t, thr, "per_second")) for t in ("api", "peer", "floor")),
+                    cpu,
+                ]
+            )
+        )
     lines += [
         "",
-        _row(["workload", "p50: API/peer", "API/floor", "req/s: API/peer", "API/floor",
-              "CPU/req: API/peer", "API/floor"]),
+        _row(
+            [
+                "workload",
+                "p50: API/peer",
+                "API/floor",
+                "req/s: API/peer",
+                "API/floor",
+                "CPU/req: API/peer",
+                "API/floor",
+            ]
+        ),
         _row(["---"] * 7),
     ]
     for name, title in workloads:
         cells = [title]
         for metric, c in (("p50_ms", lat), ("per_second", thr), ("cpu_ms_per_request", lat)):
-            cells += [ratio(med(name, "api", c, metric), med(name, other, c, metric))
-                      for other in ("peer", "floor")]
+            cells += [
+                ratio(med(name, "api", c, metric), med(name, other, c, metric))
+                for other in ("peer", "floor")
+            ]
         lines.append(_row(cells))
     if any(m.target == "api2" for m in runs):
         lines += [
@@ -134,8 +163,16 @@ def tables(
             lines.append(_row([title, number(one), number(two), ratio(two, one)]))
     lines += [
         "",
-        _row(["workload", "server", f"p50 ms (c={lat})", f"p99 ms (c={thr})",
-              f"Neo4j CPU ms/req (c={lat})", "rounds"]),
+        _row(
+            [
+                "workload",
+                "server",
+                f"p50 ms (c={lat})",
+                f"p99 ms (c={thr})",
+                f"Neo4j CPU ms/req (c={lat})",
+                "rounds",
+            ]
+        ),
         _row(["---"] * 6),
     ]
     for name, title in workloads:
@@ -143,11 +180,18 @@ def tables(
             rounds = {m.round for m in runs if (m.workload, m.target) == (name, target)}
             if not rounds:
                 continue
-            lines.append(_row([
-                title, target_name, number(med(name, target, lat, "p50_ms")),
-                number(med(name, target, thr, "p99_ms")),
-                number(med(name, target, lat, "neo4j_ms_per_request")), str(len(rounds)),
-            ]))
+            lines.append(
+                _row(
+                    [
+                        title,
+                        target_name,
+                        number(med(name, target, lat, "p50_ms")),
+                        number(med(name, target, thr, "p99_ms")),
+                        number(med(name, target, lat, "neo4j_ms_per_request")),
+                        str(len(rounds)),
+                    ]
+                )
+            )
     return "\n".join(lines)
 
 

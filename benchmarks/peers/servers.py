@@ -252,13 +252,26 @@ def api_argv(port: int, workers: int) -> list[str]:
     if "--workers" in help_text:
         return [*serve, "--workers", str(workers)]
     return [
-        sys.executable, "-m", "uvicorn", "--factory", "graph_api.app:create_app",
-        "--host", LOOPBACK, "--port", str(port), "--workers", str(workers),
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "graph_api.app:create_app",
+        "--host",
+        LOOPBACK,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
     ]
 
 
 def start_api(
-    neo4j: Neo4j, log_dir: Path, *, workers: int = 1, name: str | None = None,
+    neo4j: Neo4j,
+    log_dir: Path,
+    *,
+    workers: int = 1,
+    name: str | None = None,
     extra_env: Mapping[str, str] | None = None,
 ) -> Server:
     port = free_port()
@@ -291,7 +304,10 @@ def ensure_peer_installed() -> None:
     print("installing the peer's npm packages (npm ci) …", flush=True)
     done = subprocess.run(
         [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=HERE, capture_output=True, text=True, check=False,
+        cwd=HERE,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         msg = f"npm ci failed in {HERE}:\n{done.stderr[-3000:]}"
@@ -305,11 +321,20 @@ def start_peer(neo4j: Neo4j, jwt_secret: str, log_dir: Path) -> Server:
         raise BenchError(msg)
     ensure_peer_installed()
     port = free_port()
-    env = {**neo4j.env, "PEER_PORT": str(port), "PEER_JWT_SECRET": jwt_secret,
-           "NODE_ENV": "production"}
+    env = {
+        **neo4j.env,
+        "PEER_PORT": str(port),
+        "PEER_JWT_SECRET": jwt_secret,
+        "NODE_ENV": "production",
+    }
     return start_server(
-        "peer", [node, str(HERE / "peer.mjs")], port=port, env=env, log_dir=log_dir,
-        ready_path="/health", cwd=HERE,
+        "peer",
+        [node, str(HERE / "peer.mjs")],
+        port=port,
+        env=env,
+        log_dir=log_dir,
+        ready_path="/health",
+        cwd=HERE,
     )
 
 
@@ -319,7 +344,10 @@ def start_floor(neo4j: Neo4j, tenant: str, log_dir: Path) -> Server:
     return start_server(
         "floor",
         [sys.executable, "-m", "benchmarks.peers.floor", "--port", str(port)],
-        port=port, env=env, log_dir=log_dir, ready_path="/healthz",
+        port=port,
+        env=env,
+        log_dir=log_dir,
+        ready_path="/healthz",
     )
 
 

@@ -102,8 +102,21 @@ PEER_FIRST_STAKEHOLDERS = f"""query FirstStakeholders($account: String!, $first:
 }}"""
 
 NODE_FIELDS = (
-    "id", "externalId", "kind", "label", "title", "department", "seniority", "role", "stance",
-    "veto", "voteWeight", "stanceEvidence", "isApprover", "isChampion", "isOpponent",
+    "id",
+    "externalId",
+    "kind",
+    "label",
+    "title",
+    "department",
+    "seniority",
+    "role",
+    "stance",
+    "veto",
+    "voteWeight",
+    "stanceEvidence",
+    "isApprover",
+    "isChampion",
+    "isOpponent",
     "alternativeKind",
 )
 EDGE_FIELDS = ("id", "source", "target", "kind", "weight", "topics", "evidence")
@@ -338,8 +351,11 @@ def _as_list(value: Any) -> list[Any]:
 
 def _stakeholder(s: Mapping[str, Any], influences: list[dict[str, Any]]) -> dict[str, Any]:
     return {
-        "id": s["id"], "externalId": s.get("externalId"), "name": s.get("name"),
-        "title": s.get("title"), "influences": _influences(influences),
+        "id": s["id"],
+        "externalId": s.get("externalId"),
+        "name": s.get("name"),
+        "title": s.get("title"),
+        "influences": _influences(influences),
     }
 
 
@@ -382,8 +398,9 @@ def floor_stakeholder(body: Mapping[str, Any]) -> Any:
 
 def _page_entry(s: Mapping[str, Any], influences: list[dict[str, Any]]) -> dict[str, Any]:
     entry = _stakeholder(s, influences)
-    entry["reportsTo"] = sorted((_person(m) for m in _as_list(s.get("reportsTo"))),
-                                key=lambda m: m["id"])
+    entry["reportsTo"] = sorted(
+        (_person(m) for m in _as_list(s.get("reportsTo"))), key=lambda m: m["id"]
+    )
     return entry
 
 
@@ -430,8 +447,11 @@ def canonical_graph(nodes: Iterable[Mapping[str, Any]], edges: Iterable[Mapping[
         canonical_nodes.append(node)
     canonical_edges = [
         {
-            "kind": e["kind"], "source": e["source"], "target": e["target"],
-            "weight": _float(e.get("weight")), "topics": sorted(e.get("topics") or []),
+            "kind": e["kind"],
+            "source": e["source"],
+            "target": e["target"],
+            "weight": _float(e.get("weight")),
+            "topics": sorted(e.get("topics") or []),
             "evidence": e.get("evidence"),
         }
         for e in edges
@@ -476,8 +496,12 @@ def peer_account_graph(body: Mapping[str, Any]) -> Any:
         )
         nodes.append(
             {
-                "id": s["id"], "externalId": s["externalId"], "kind": "Stakeholder",
-                "label": s["name"], "title": s["title"], "department": s["department"],
+                "id": s["id"],
+                "externalId": s["externalId"],
+                "kind": "Stakeholder",
+                "label": s["name"],
+                "title": s["title"],
+                "department": s["department"],
                 "seniority": s["seniority"],
                 "role": None if seat is None else seat["role"],
                 "stance": stance,
@@ -495,31 +519,43 @@ def peer_account_graph(body: Mapping[str, Any]) -> Any:
         )
         edges.extend(
             {
-                "kind": "INFLUENCES", "source": s["id"], "target": e["node"]["id"],
-                "weight": e["properties"]["strength"], "topics": e["properties"]["topics"],
+                "kind": "INFLUENCES",
+                "source": s["id"],
+                "target": e["node"]["id"],
+                "weight": e["properties"]["strength"],
+                "topics": e["properties"]["topics"],
                 "evidence": e["properties"]["evidence"],
             }
             for e in s["influencesConnection"]["edges"]
         )
         edges.extend(
             {
-                "kind": "CONFLICTS_WITH", "source": s["id"], "target": e["node"]["id"],
-                "weight": e["properties"]["strength"], "evidence": e["properties"]["evidence"],
+                "kind": "CONFLICTS_WITH",
+                "source": s["id"],
+                "target": e["node"]["id"],
+                "weight": e["properties"]["strength"],
+                "evidence": e["properties"]["evidence"],
             }
             for e in s["conflictsConnection"]["edges"]
         )
         edges.extend(
             {
-                "kind": "ADVOCATES_FOR", "source": s["id"], "target": a["node"]["id"],
-                "weight": a["properties"]["strength"], "evidence": a["properties"]["evidence"],
+                "kind": "ADVOCATES_FOR",
+                "source": s["id"],
+                "target": a["node"]["id"],
+                "weight": a["properties"]["strength"],
+                "evidence": a["properties"]["evidence"],
             }
             for a in advocacy
         )
     for opportunity in account["opportunities"]:
         nodes.extend(
             {
-                "id": x["id"], "externalId": x["externalId"], "kind": "Alternative",
-                "label": x["name"], "alternativeKind": x["kind"],
+                "id": x["id"],
+                "externalId": x["externalId"],
+                "kind": "Alternative",
+                "label": x["name"],
+                "alternativeKind": x["kind"],
             }
             for x in opportunity["alternatives"]
         )

@@ -47,7 +47,9 @@ def brief_routes(
             return error_response(400, InvalidInput.code, "format is html or markdown")
         try:
             report = await load_plan_report(
-                database, settings, principal.tenant_id,
+                database,
+                settings,
+                principal.tenant_id,
                 opportunity_id=request.path_params["opportunity_id"],
             )
             rendered = brief_of(report, request.path_params["champion_id"], wanted == "html")

@@ -119,25 +119,41 @@ class CrmImportResult:
             dry_run=report.dry_run,
             changed=report.changed,
             counts=[
-                CrmKindCount(kind=kind, created=c.created, updated=c.updated,
-                             unchanged=c.unchanged, departed=c.departed,
-                             needs_review=c.review, skipped=c.skipped)
+                CrmKindCount(
+                    kind=kind,
+                    created=c.created,
+                    updated=c.updated,
+                    unchanged=c.unchanged,
+                    departed=c.departed,
+                    needs_review=c.review,
+                    skipped=c.skipped,
+                )
                 for kind, c in report.counts.items()
             ],
             review=[
                 CrmReviewItem(
-                    kind=r.kind, field=r.field, value=r.value, message=r.message,
-                    suggestion=r.suggestion, mapping_section=r.mapping_section,
-                    occurrences=r.occurrences, file=r.first.file, line=r.first.line,
+                    kind=r.kind,
+                    field=r.field,
+                    value=r.value,
+                    message=r.message,
+                    suggestion=r.suggestion,
+                    mapping_section=r.mapping_section,
+                    occurrences=r.occurrences,
+                    file=r.first.file,
+                    line=r.first.line,
                     column=r.first.column,
                 )
                 for r in report.review
             ],
             problems=[
                 CrmProblem(
-                    severity=p.severity, kind=p.kind, file=p.location.file,
-                    line=p.location.line, column=p.location.column,
-                    column_name=p.location.column_name, message=p.message,
+                    severity=p.severity,
+                    kind=p.kind,
+                    file=p.location.file,
+                    line=p.location.line,
+                    column=p.location.column,
+                    column_name=p.location.column_name,
+                    message=p.message,
                 )
                 for p in report.problems
             ],
@@ -156,7 +172,8 @@ class PlanExport:
     @staticmethod
     def of(rendered: Rendered) -> PlanExport:
         return PlanExport(
-            content=rendered.content, content_type=rendered.content_type,
+            content=rendered.content,
+            content_type=rendered.content_type,
             filename=rendered.filename,
         )
 
@@ -174,8 +191,13 @@ def _check_files(files: list[CrmFileInput], limit: int) -> None:
         problems.append(Problem("files", f"at most {MAX_CRM_FILES} files per run"))
     size = sum(len(f.content) for f in files)
     if size > limit:
-        problems.append(Problem("files", f"{size} characters in all; at most {limit} per run"
-                                         " (import large exports with graph-api import-crm)"))
+        problems.append(
+            Problem(
+                "files",
+                f"{size} characters in all; at most {limit} per run"
+                " (import large exports with graph-api import-crm)",
+            )
+        )
     if problems:
         raise InvalidInput(problems)
 
@@ -192,8 +214,11 @@ async def plan_of(
     )
     context = info.context
     return await load_plan_report(
-        context.database, context.settings, context.tenant_id,
-        opportunity_id=str(opportunity_id), asked=asked,
+        context.database,
+        context.settings,
+        context.tenant_id,
+        opportunity_id=str(opportunity_id),
+        asked=asked,
     )
 
 
@@ -268,11 +293,18 @@ class CrmMutation:
             _check_files(files, context.settings.max_body_bytes)
             today = _today().date()
             batch = read_export(
-                crm_records.CrmSource(source), {f.name: f.content for f in files}, mapping,
-                today, mapping_root="mapping",
+                crm_records.CrmSource(source),
+                {f.name: f.content for f in files},
+                mapping,
+                today,
+                mapping_root="mapping",
             )
             report = await merge_batch(
-                context.database, context.principal, batch, dry_run=dry_run, today=today,
+                context.database,
+                context.principal,
+                batch,
+                dry_run=dry_run,
+                today=today,
                 reason=reason,
             )
         except FlagbearerError as error:

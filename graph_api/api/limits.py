@@ -440,9 +440,9 @@ class CheckedDocument:
     def valid(self) -> bool:
         return self.refusal is None and not self.errors
 
-    def cost_key(self, operation: str | None, variables: Mapping[str, Any] | None) -> tuple[
-        str | None, str
-    ]:
+    def cost_key(
+        self, operation: str | None, variables: Mapping[str, Any] | None
+    ) -> tuple[str | None, str]:
         given = variables or {}
         relevant = {name: given.get(name) for name in sorted(self.cost_variables)}
         return operation, json.dumps(relevant, sort_keys=True, default=str)

@@ -42,9 +42,7 @@ class Loaders:
         if loader is None:
 
             async def load(ids: Sequence[str]) -> list[list[Edge]]:
-                found = await graph.edges_of(
-                    self.database, self.tenant_id, rel_type, ids, outgoing
-                )
+                found = await graph.edges_of(self.database, self.tenant_id, rel_type, ids, outgoing)
                 return [found.get(i, []) for i in ids]
 
             loader = self._edges[rel_type, outgoing] = DataLoader(load_fn=load)

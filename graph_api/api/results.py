@@ -89,7 +89,10 @@ class DeletePayload:
 
 
 async def guarded(
-    info: Info, work: Callable[[Context], Awaitable[T]], *, writes: bool = True,
+    info: Info,
+    work: Callable[[Context], Awaitable[T]],
+    *,
+    writes: bool = True,
     admin: bool = False,
 ) -> T | UserErrors:
     """Run ``work`` for a caller allowed to (a writer, or an admin), as its result or the

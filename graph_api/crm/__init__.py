@@ -23,7 +23,10 @@ EXPORT_FILES: dict[CrmSource, tuple[str, ...]] = {
 
 
 def read_export(
-    source: CrmSource, files: Mapping[str, str], mapping: Any, today: date,
+    source: CrmSource,
+    files: Mapping[str, str],
+    mapping: Any,
+    today: date,
     mapping_root: str = "$",
 ) -> CrmBatch:
     """The batch of one export: ``files`` maps each file's name to its text, ``mapping`` is a

@@ -115,11 +115,11 @@ def _broken_field(record: str, delimiter: str) -> int:
         char = record[index]
         if quoted:
             if char == '"':
-                if record[index + 1:index + 2] == '"':
+                if record[index + 1 : index + 2] == '"':
                     index += 1
                 else:
                     quoted = False
-                    following = record[index + 1:index + 2]
+                    following = record[index + 1 : index + 2]
                     if following not in ("", delimiter, "\r", "\n"):
                         return column
         elif char == '"' and start:
@@ -181,7 +181,10 @@ def read_csv(file: str, text: str, kind: str | None) -> CsvTable:
 
 
 def _rows(
-    reader: _csv.Reader, lines: list[str], table: CsvTable, delimiter: str,
+    reader: _csv.Reader,
+    lines: list[str],
+    table: CsvTable,
+    delimiter: str,
     kind: str | None,
 ) -> Iterator[CsvRow]:
     width = len(table.header)
@@ -194,7 +197,7 @@ def _rows(
             return
         except csv.Error as error:
             line_num = reader.line_num
-            record = "".join(lines[start - 1:line_num])
+            record = "".join(lines[start - 1 : line_num])
             reason = str(error)
             if "unexpected end of data" in reason:
                 reason = "a quoted value is never closed (a quote opened here runs to the end"
@@ -204,8 +207,12 @@ def _rows(
             column = _broken_field(record, delimiter)
             name = table.header[column - 1] if column <= width else None
             table.problems.append(
-                CrmProblem(Location(table.file, start, column, name), reason + "; row skipped",
-                           Severity.ERROR, kind)
+                CrmProblem(
+                    Location(table.file, start, column, name),
+                    reason + "; row skipped",
+                    Severity.ERROR,
+                    kind,
+                )
             )
             last = line_num
             continue
@@ -218,8 +225,12 @@ def _rows(
             column = min(len(cells), width) + 1
             table.problems.append(
                 CrmProblem(
-                    Location(table.file, start, column,
-                             table.header[column - 1] if column <= width else None),
+                    Location(
+                        table.file,
+                        start,
+                        column,
+                        table.header[column - 1] if column <= width else None,
+                    ),
                     f"the row has {len(cells)} values but the header names {width} columns"
                     " (an unquoted delimiter or line break?); row skipped",
                     Severity.ERROR,

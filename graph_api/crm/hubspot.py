@@ -84,7 +84,11 @@ def read_hubspot(files: Mapping[str, str], mapping: CrmMapping, today: date) -> 
 
 
 def _first_of(
-    reader: ExportReader, table: CsvTable, row: CsvRow, names: tuple[str, ...], kind: str,
+    reader: ExportReader,
+    table: CsvTable,
+    row: CsvRow,
+    names: tuple[str, ...],
+    kind: str,
     what: str,
 ) -> str | None:
     """The one id a multi-valued association cell names (the first, reported, when several)."""
@@ -116,21 +120,33 @@ def _companies(reader: ExportReader, table: CsvTable) -> None:
         domain = table.column("Company Domain Name")
         if not given and table.cell(row, domain):
             given = table.cell(row, domain)
-            reader.warn(table.location(row, name_column), "no company name; named by its"
-                        " domain", ACCOUNT)
+            reader.warn(
+                table.location(row, name_column), "no company name; named by its domain", ACCOUNT
+            )
         name = reader.name(table, row, name_column, ACCOUNT, given)
         if name is None:
             continue
         props: dict[str, Any] = {"name": name}
         reader.put(props, "industry", table, row, table.column("Industry"), parse_text, ACCOUNT)
-        reader.put(props, "employees", table, row, table.column("Number of Employees"),
-                   parse_count, ACCOUNT)
+        reader.put(
+            props,
+            "employees",
+            table,
+            row,
+            table.column("Number of Employees"),
+            parse_count,
+            ACCOUNT,
+        )
         reader.put(props, "domain", table, row, domain, parse_text, ACCOUNT)
         reader.batch.accounts.append(AccountRecord(key, props, table.location(row)))
 
 
 def _repeated(
-    reader: ExportReader, lines: dict[str, int], key: str, table: CsvTable, row: CsvRow,
+    reader: ExportReader,
+    lines: dict[str, int],
+    key: str,
+    table: CsvTable,
+    row: CsvRow,
     kind: str,
 ) -> bool:
     line = lines.setdefault(key, row.line)
@@ -146,7 +162,9 @@ def _repeated(
 def _contacts(reader: ExportReader, table: CsvTable) -> dict[str, _ContactSeat]:
     id_column = table.column("Record ID")
     first, last, email = (
-        table.column("First Name"), table.column("Last Name"), table.column("Email")
+        table.column("First Name"),
+        table.column("Last Name"),
+        table.column("Email"),
     )
     roles_column = table.column("Buying Role", "Buying Roles")
     seats: dict[str, _ContactSeat] = {}
@@ -158,8 +176,11 @@ def _contacts(reader: ExportReader, table: CsvTable) -> dict[str, _ContactSeat]:
         given = " ".join(w for w in (table.cell(row, first), table.cell(row, last)) if w)
         if not given and table.cell(row, email):
             given = table.cell(row, email)
-            reader.warn(table.location(row, email), "no first or last name; named by the"
-                        " e-mail address", STAKEHOLDER)
+            reader.warn(
+                table.location(row, email),
+                "no first or last name; named by the e-mail address",
+                STAKEHOLDER,
+            )
         name = reader.name(table, row, last or first, STAKEHOLDER, given)
         if name is None:
             continue
@@ -178,12 +199,13 @@ def _contacts(reader: ExportReader, table: CsvTable) -> dict[str, _ContactSeat]:
             )
             continue
         props: dict[str, Any] = {"name": name}
-        reader.put(props, "title", table, row, table.column("Job Title"), parse_text,
-                   STAKEHOLDER)
+        reader.put(props, "title", table, row, table.column("Job Title"), parse_text, STAKEHOLDER)
         reader.put(props, "email", table, row, email, parse_text, STAKEHOLDER)
-        reader.batch.stakeholders.append(StakeholderRecord(
-            key, account, props, table.location(row, primary or table.column(*_COMPANY_IDS))
-        ))
+        reader.batch.stakeholders.append(
+            StakeholderRecord(
+                key, account, props, table.location(row, primary or table.column(*_COMPANY_IDS))
+            )
+        )
         seats[key] = _contact_seat(reader, table, row, roles_column, key)
     return seats
 
@@ -197,7 +219,8 @@ def _contact_seat(
         meaning = reader.mapping.role(value)
         if meaning is None:
             reader.unmapped_role(
-                value, location,
+                value,
+                location,
                 "the contact's seats take its other buying roles until a mapping file says"
                 " what it means",
             )
@@ -234,23 +257,40 @@ def _deals(reader: ExportReader, table: CsvTable, seats: dict[str, _ContactSeat]
             )
             continue
         props: dict[str, Any] = {"name": name}
-        reader.put(props, "amount", table, row, table.column("Amount"), parse_amount,
-                   OPPORTUNITY)
-        reader.put(props, "currency", table, row,
-                   table.column("Deal currency code", "Currency"), parse_currency, OPPORTUNITY)
-        reader.put(props, "closeDate", table, row, table.column("Close Date"),
-                   reader.parse_date, OPPORTUNITY)
+        reader.put(props, "amount", table, row, table.column("Amount"), parse_amount, OPPORTUNITY)
+        reader.put(
+            props,
+            "currency",
+            table,
+            row,
+            table.column("Deal currency code", "Currency"),
+            parse_currency,
+            OPPORTUNITY,
+        )
+        reader.put(
+            props,
+            "closeDate",
+            table,
+            row,
+            table.column("Close Date"),
+            reader.parse_date,
+            OPPORTUNITY,
+        )
         stage = stage_of(reader, table, row, table.column("Deal Stage"), props)
         if stage is not None:
             set_outcome(props, stage.outcome)
-        reader.batch.opportunities.append(OpportunityRecord(
-            key, account, props, table.location(row, table.column(*_COMPANY_IDS))
-        ))
+        reader.batch.opportunities.append(
+            OpportunityRecord(key, account, props, table.location(row, table.column(*_COMPANY_IDS)))
+        )
         _deal_seats(reader, table, row, contacts_column, key, seats)
 
 
 def _deal_seats(
-    reader: ExportReader, table: CsvTable, row: CsvRow, column: Any, deal: str,
+    reader: ExportReader,
+    table: CsvTable,
+    row: CsvRow,
+    column: Any,
+    deal: str,
     seats: dict[str, _ContactSeat],
 ) -> None:
     location: Location = table.location(row, column)

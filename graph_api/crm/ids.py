@@ -47,9 +47,7 @@ def salesforce_id(value: str) -> str:
     """
     text = value.strip()
     if not _SALESFORCE_ID.fullmatch(text):
-        raise InvalidId(
-            f"{value!r} is not a Salesforce Id (15 or 18 letters and digits)"
-        )
+        raise InvalidId(f"{value!r} is not a Salesforce Id (15 or 18 letters and digits)")
     if len(text) == 15:
         return text + salesforce_suffix(text)
     if text[15:] == salesforce_suffix(text[:15]):

@@ -83,8 +83,15 @@ class Meaning:
 # mapping rules). PROCUREMENT, LEGAL and GATEKEEPER, which no default ranks among the buying
 # roles, sit above INFLUENCER, which is also what "Other" means.
 DEFAULT_ROLE_PRECEDENCE = (
-    R.ECONOMIC_BUYER, R.DECISION_MAKER, R.APPROVER, R.TECHNICAL_EVALUATOR, R.USER_BUYER,
-    R.PROCUREMENT, R.LEGAL, R.GATEKEEPER, R.INFLUENCER,
+    R.ECONOMIC_BUYER,
+    R.DECISION_MAKER,
+    R.APPROVER,
+    R.TECHNICAL_EVALUATOR,
+    R.USER_BUYER,
+    R.PROCUREMENT,
+    R.LEGAL,
+    R.GATEKEEPER,
+    R.INFLUENCER,
 )
 
 SALESFORCE_ROLES: dict[str, Meaning] = {
@@ -205,9 +212,7 @@ def parse_mapping_text(name: str, text: str) -> Any:
         raise InvalidInput(Problem(where, f"not YAML: {error}")) from None
 
 
-def _enum_value(
-    enum: type[StrEnum], value: Any, path: str, problems: ProblemCollector
-) -> Any:
+def _enum_value(enum: type[StrEnum], value: Any, path: str, problems: ProblemCollector) -> Any:
     if isinstance(value, str) and value.strip().upper() in enum.__members__:
         return enum[value.strip().upper()]
     problems.add(path, f"must be one of {', '.join(enum.__members__)}, got {value!r}")
@@ -248,8 +253,7 @@ def apply_mapping(base: CrmMapping, given: Any, root: str = "$") -> CrmMapping:
     if given is None:
         return base
     if not isinstance(given, dict):
-        raise InvalidInput(Problem(root, "a mapping must be an object (JSON) or a mapping"
-                                         " (YAML)"))
+        raise InvalidInput(Problem(root, "a mapping must be an object (JSON) or a mapping (YAML)"))
     problems = ProblemCollector()
     mapping = _apply(base, given, problems)
     if problems.problems:
@@ -298,8 +302,7 @@ def _apply(base: CrmMapping, given: dict[str, Any], problems: ProblemCollector) 
     if "blankRole" in given:
         blank = given["blankRole"]
         changes["blank_role"] = (
-            None if blank is None
-            else _enum_value(CommitteeRole, blank, "$.blankRole", problems)
+            None if blank is None else _enum_value(CommitteeRole, blank, "$.blankRole", problems)
         )
     if "rolePrecedence" in given:
         order = given["rolePrecedence"]

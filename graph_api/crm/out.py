@@ -94,8 +94,7 @@ class PlanView:
         account_map = report.account_map
         self.opportunity = account_map.opportunity
         self.people = {
-            p.id: Person(p.id, p.external_id, p.name, p.title, p.email)
-            for p in account_map.people
+            p.id: Person(p.id, p.external_id, p.name, p.title, p.email) for p in account_map.people
         }
         self.seats = {s.source_id: s for s in account_map.seats}
         concerns = {c.id: c for c in account_map.concerns}
@@ -152,7 +151,8 @@ class PlanView:
             stance = self.stance(threat.opponent_id)
             pushing = (
                 f", pushing '{self.report.alternatives[threat.alternative_id]}'"
-                if threat.alternative_id in self.report.alternatives else ""
+                if threat.alternative_id in self.report.alternatives
+                else ""
             )
             via = f" via {self.path(threat.path[1:-1])}" if len(threat.path) > 2 else ""
             lines.append(
@@ -162,8 +162,10 @@ class PlanView:
         return lines
 
     def cares_about(self, approver_id: str) -> list[str]:
-        return [f"{name} ({category}, weight {weight:.1f})"
-                for name, category, weight in self.cares.get(approver_id, [])]
+        return [
+            f"{name} ({category}, weight {weight:.1f})"
+            for name, category, weight in self.cares.get(approver_id, [])
+        ]
 
     def due(self, today: date) -> date:
         due = today + timedelta(days=TASK_LEAD_DAYS)
@@ -182,7 +184,7 @@ class PlanView:
         approver = self.person(play.approver_id)
         lines = [
             f"{play.action.value} {self.person(play.champion_id).name} on"
-            f" \"{argument.get('title')}\" to move {approver.label}.",
+            f' "{argument.get("title")}" to move {approver.label}.',
             f"Path: {self.path(play.path)} (reach {play.reach:.2f}, fit {play.fit:.2f},"
             f" value {play.value:.2f})",
             f"Why: {play.explanation}",
@@ -193,7 +195,8 @@ class PlanView:
             lines.append(f"Proof point: {point}")
         cares = self.cares_about(play.approver_id)
         lines.append(
-            f"{approver.name} cares about: {', '.join(cares)}" if cares
+            f"{approver.name} cares about: {', '.join(cares)}"
+            if cares
             else f"{approver.name}'s concerns are unknown: find them out first."
         )
         lines.extend(f"Will argue against it: {t}" for t in self.threats_to(play.approver_id))
@@ -206,7 +209,7 @@ class PlanView:
             f" '{self.argument(play.argument_id).get('title')}' for"
             f" {self.person(play.approver_id).name}"
         )
-        return text if len(text) <= SUBJECT_MAX else text[:SUBJECT_MAX - 1] + "…"
+        return text if len(text) <= SUBJECT_MAX else text[: SUBJECT_MAX - 1] + "…"
 
 
 # --- the plan ---------------------------------------------------------------------------
@@ -215,22 +218,50 @@ class PlanView:
 def plan_csv(report: PlanReport) -> str:
     view = PlanView(report)
     header = [
-        "rank", "opportunityExternalId", "opportunity", "approverExternalId", "approver",
-        "approverRole", "approverStatus", "championExternalId", "champion", "action",
-        "argumentExternalId", "argument", "path", "reach", "fit", "value", "explanation",
+        "rank",
+        "opportunityExternalId",
+        "opportunity",
+        "approverExternalId",
+        "approver",
+        "approverRole",
+        "approverStatus",
+        "championExternalId",
+        "champion",
+        "action",
+        "argumentExternalId",
+        "argument",
+        "path",
+        "reach",
+        "fit",
+        "value",
+        "explanation",
     ]
     rows = []
     for rank, play in enumerate(view.result.plan, start=1):
         assessment = view.assessments[play.approver_id]
         argument = view.argument(play.argument_id)
         approver, champion = view.person(play.approver_id), view.person(play.champion_id)
-        rows.append([
-            rank, view.opportunity_key, view.opportunity_name, approver.external_id,
-            approver.name, assessment.role.value, assessment.status.value,
-            champion.external_id, champion.name, play.action.value,
-            argument.get("externalId"), argument.get("title"), view.path(play.path),
-            play.reach, play.fit, play.value, play.explanation,
-        ])
+        rows.append(
+            [
+                rank,
+                view.opportunity_key,
+                view.opportunity_name,
+                approver.external_id,
+                approver.name,
+                assessment.role.value,
+                assessment.status.value,
+                champion.external_id,
+                champion.name,
+                play.action.value,
+                argument.get("externalId"),
+                argument.get("title"),
+                view.path(play.path),
+                play.reach,
+                play.fit,
+                play.value,
+                play.explanation,
+            ]
+        )
     return _csv(header, rows)
 
 
@@ -293,10 +324,16 @@ def salesforce_tasks_csv(report: PlanReport, today: date) -> str:
     rows = []
     for play in view.result.plan:
         who = view.person(play.champion_id).external_id
-        rows.append([
-            view.subject(play), who if is_salesforce_id(who) else "", what, due,
-            view.describe(play), "High" if play.value >= COVERING_VALUE else "Normal",
-        ])
+        rows.append(
+            [
+                view.subject(play),
+                who if is_salesforce_id(who) else "",
+                what,
+                due,
+                view.describe(play),
+                "High" if play.value >= COVERING_VALUE else "Normal",
+            ]
+        )
     return _csv(["Subject", "WhoId", "WhatId", "ActivityDate", "Description", "Priority"], rows)
 
 
@@ -309,15 +346,31 @@ def hubspot_tasks_csv(report: PlanReport, today: date) -> str:
     rows = []
     for play in view.result.plan:
         champion = view.person(play.champion_id)
-        rows.append([
-            view.subject(play), view.describe(play), due,
-            "HIGH" if play.value >= COVERING_VALUE else "MEDIUM", "TODO", "NOT_STARTED",
-            champion.external_id if is_hubspot_id(champion.external_id) else "", deal,
-            champion.email or "",
-        ])
+        rows.append(
+            [
+                view.subject(play),
+                view.describe(play),
+                due,
+                "HIGH" if play.value >= COVERING_VALUE else "MEDIUM",
+                "TODO",
+                "NOT_STARTED",
+                champion.external_id if is_hubspot_id(champion.external_id) else "",
+                deal,
+                champion.email or "",
+            ]
+        )
     return _csv(
-        ["Task Title", "Notes", "Due Date", "Priority", "Task Type", "Status",
-         "Contact Record ID", "Deal Record ID", "Contact Email"],
+        [
+            "Task Title",
+            "Notes",
+            "Due Date",
+            "Priority",
+            "Task Type",
+            "Status",
+            "Contact Record ID",
+            "Deal Record ID",
+            "Contact Email",
+        ],
         rows,
     )
 
@@ -368,26 +421,32 @@ def champion_brief(report: PlanReport, champion_id: str) -> ChampionBrief:
     for play in mine:
         assessment = view.assessments[play.approver_id]
         argument = view.argument(play.argument_id)
-        plays.append(BriefPlay(
-            action=play.action.value,
-            approver=view.person(play.approver_id).label,
-            approver_role=assessment.role.value,
-            approver_status=assessment.status.value,
-            approval=(assessment.approval_probability,
-                      assessment.approval_probability_with_plan),
-            through=[view.person(i).label for i in play.path[1:-1]],
-            argument=str(argument.get("title")),
-            argument_kind=str(argument.get("kind", "")),
-            readiness=play.readiness,
-            talk_track=argument.get("talkTrack"),
-            proof_points=list(argument.get("proofPoints") or []),
-            cares_about=view.cares_about(play.approver_id),
-            heard=[f"{title} ({reception})" for title, reception
-                   in view.heard.get(play.approver_id, [])],
-            against=view.threats_to(play.approver_id),
-            explanation=play.explanation,
-            value=play.value,
-        ))
+        plays.append(
+            BriefPlay(
+                action=play.action.value,
+                approver=view.person(play.approver_id).label,
+                approver_role=assessment.role.value,
+                approver_status=assessment.status.value,
+                approval=(
+                    assessment.approval_probability,
+                    assessment.approval_probability_with_plan,
+                ),
+                through=[view.person(i).label for i in play.path[1:-1]],
+                argument=str(argument.get("title")),
+                argument_kind=str(argument.get("kind", "")),
+                readiness=play.readiness,
+                talk_track=argument.get("talkTrack"),
+                proof_points=list(argument.get("proofPoints") or []),
+                cares_about=view.cares_about(play.approver_id),
+                heard=[
+                    f"{title} ({reception})"
+                    for title, reception in view.heard.get(play.approver_id, [])
+                ],
+                against=view.threats_to(play.approver_id),
+                explanation=play.explanation,
+                value=play.value,
+            )
+        )
     return ChampionBrief(
         champion=view.person(champion_id).label,
         stance=view.stance(champion_id),
@@ -413,8 +472,9 @@ def brief_markdown(brief: ChampionBrief) -> str:
         "",
     ]
     if not brief.plays:
-        lines.append("No play for this champion: they reach no approver with an argument that"
-                     " fits.")
+        lines.append(
+            "No play for this champion: they reach no approver with an argument that fits."
+        )
     elif not brief.in_plan:
         lines.append("The plan gives this champion no play; these are the options listed.")
         lines.append("")
@@ -424,8 +484,7 @@ def brief_markdown(brief: ChampionBrief) -> str:
             "",
             f"- **Who**: {md(play.approver)}, {play.approver_role}, {play.approver_status};"
             f" approval {play.approval[0]:.2f} now, {play.approval[1]:.2f} with the plan",
-            "- **Through**: "
-            + (md(" → ".join(play.through)) if play.through else "directly"),
+            "- **Through**: " + (md(" → ".join(play.through)) if play.through else "directly"),
             f"- **Argument**: *{md(play.argument)}* ({play.argument_kind}); {play.action},"
             f" {_readiness(play)}; value {play.value:.2f}",
             f"- **Why**: {md(play.explanation)}",
@@ -437,7 +496,8 @@ def brief_markdown(brief: ChampionBrief) -> str:
             lines += ["### Proof points", "", *(f"- {md(p)}" for p in play.proof_points), ""]
         lines += ["### What they care about", ""]
         lines += [f"- {md(c)}" for c in play.cares_about] or [
-            "- Unknown: find out what they care about first."]
+            "- Unknown: find out what they care about first."
+        ]
         lines.append("")
         if play.heard:
             lines += ["### Already heard", "", *(f"- {md(h)}" for h in play.heard), ""]
@@ -471,10 +531,10 @@ def brief_html(brief: ChampionBrief) -> str:
     sections = []
     for number, play in enumerate(brief.plays, start=1):
         through = " → ".join(play.through) if play.through else "directly"
-        talk = (f"<h3>Talk track</h3><p class=talk>{e(play.talk_track)}</p>"
-                if play.talk_track else "")
-        proof = (f"<h3>Proof points</h3>{items(play.proof_points, '')}"
-                 if play.proof_points else "")
+        talk = (
+            f"<h3>Talk track</h3><p class=talk>{e(play.talk_track)}</p>" if play.talk_track else ""
+        )
+        proof = f"<h3>Proof points</h3>{items(play.proof_points, '')}" if play.proof_points else ""
         heard = f"<h3>Already heard</h3>{items(play.heard, '')}" if play.heard else ""
         sections.append(
             f"<section><h2>{number}. Reach {e(play.approver)}</h2><dl>"
@@ -493,20 +553,22 @@ def brief_html(brief: ChampionBrief) -> str:
             f"</section>"
         )
     if not brief.plays:
-        sections.append("<p>No play for this champion: they reach no approver with an argument"
-                        " that fits.</p>")
+        sections.append(
+            "<p>No play for this champion: they reach no approver with an argument that fits.</p>"
+        )
     elif not brief.in_plan:
-        sections.insert(0, "<p class=muted>The plan gives this champion no play; these are"
-                           " the options listed.</p>")
+        sections.insert(
+            0,
+            "<p class=muted>The plan gives this champion no play; these are"
+            " the options listed.</p>",
+        )
     return (
         "<!doctype html><html lang=en><head><meta charset=utf-8>"
         f"<title>Champion brief: {e(brief.champion)} — {e(brief.opportunity)}</title>"
         f"<style>{_PAGE_STYLE}</style></head><body>"
         f"<h1>Champion brief: {e(brief.champion)}</h1>"
         f"<p><strong>{e(brief.opportunity)}</strong>. Win probability {brief.win[0]:.2f} now,"
-        f" {brief.win[1]:.2f} with the plan.</p>"
-        + "".join(sections)
-        + "</body></html>\n"
+        f" {brief.win[1]:.2f} with the plan.</p>" + "".join(sections) + "</body></html>\n"
     )
 
 

@@ -134,9 +134,7 @@ class ExportReader:
                     )
                 )
             elif name in self.texts:
-                self._fatal.append(
-                    CrmProblem(Location(given, 1), f"{name} is given twice")
-                )
+                self._fatal.append(CrmProblem(Location(given, 1), f"{name} is given twice"))
             else:
                 self.texts[name] = (given, text)
         if not files:
@@ -144,9 +142,7 @@ class ExportReader:
                 CrmProblem(Location("(files)", 1), f"no files; expected {', '.join(expected)}")
             )
 
-    def table(
-        self, name: str, kind: str, required: tuple[tuple[str, ...], ...]
-    ) -> CsvTable | None:
+    def table(self, name: str, kind: str, required: tuple[tuple[str, ...], ...]) -> CsvTable | None:
         """The file ``name`` parsed (None when not given); a missing required column (each a
         tuple of alternative spellings) is fatal, reported when :meth:`check` runs."""
         if name not in self.texts:
@@ -179,8 +175,15 @@ class ExportReader:
     # --- cells ---------------------------------------------------------------------------
 
     def record_id(
-        self, table: CsvTable, row: CsvRow, column: Column | None, kind: str,
-        parse: Parse[str], what: str, *, required: bool = True,
+        self,
+        table: CsvTable,
+        row: CsvRow,
+        column: Column | None,
+        kind: str,
+        parse: Parse[str],
+        what: str,
+        *,
+        required: bool = True,
     ) -> str | None:
         """An id cell as the map keys it; a missing or bad one skips the row (ERROR) when
         ``required``, else it is a WARNING and the reference is left out."""
@@ -215,8 +218,14 @@ class ExportReader:
             return None
 
     def put(
-        self, props: dict[str, Any], name: str, table: CsvTable, row: CsvRow,
-        column: Column | None, parse: Parse[Any], kind: str,
+        self,
+        props: dict[str, Any],
+        name: str,
+        table: CsvTable,
+        row: CsvRow,
+        column: Column | None,
+        parse: Parse[Any],
+        kind: str,
     ) -> None:
         """``props[name]`` from the cell: the value, ``None`` for a blank cell, nothing at all
         when the file has no such column or the value cannot be read (reported)."""
@@ -232,7 +241,12 @@ class ExportReader:
             self.warn(table.location(row, column), f"{error}; {name} left as it was", kind)
 
     def value(
-        self, table: CsvTable, row: CsvRow, column: Column | None, parse: Parse[T], kind: str,
+        self,
+        table: CsvTable,
+        row: CsvRow,
+        column: Column | None,
+        parse: Parse[T],
+        kind: str,
     ) -> T | None:
         """The cell's value, or None (blank, absent, or unreadable: reported)."""
         cell = table.cell(row, column)
@@ -251,19 +265,32 @@ class ExportReader:
 
     def unmapped_role(self, value: str, location: Location, held: str) -> None:
         self._unmapped(
-            "role", value, location, "Seat", suggest_role(value, self.mapping),
+            "role",
+            value,
+            location,
+            "Seat",
+            suggest_role(value, self.mapping),
             f"no mapping for the role value {value!r}; {held}",
         )
 
     def unmapped_stage(self, value: str, location: Location) -> None:
         self._unmapped(
-            "stage", value, location, "Opportunity", suggest_stage(value, self.mapping),
+            "stage",
+            value,
+            location,
+            "Opportunity",
+            suggest_stage(value, self.mapping),
             f"no mapping for the stage {value!r}; the opportunity lands without it (its stage,"
             " and an outcome only the stage can tell, stay as they were)",
         )
 
     def _unmapped(
-        self, field: str, value: str, location: Location, kind: str, suggestion: str | None,
+        self,
+        field: str,
+        value: str,
+        location: Location,
+        kind: str,
+        suggestion: str | None,
         message: str,
     ) -> None:
         key = (field, column_key(value))

@@ -180,7 +180,10 @@ class CrmBatch:
     rows: dict[str, int] = field(default_factory=dict)  # data rows read, by file
 
     def problem(
-        self, location: Location, message: str, kind: str | None,
+        self,
+        location: Location,
+        message: str,
+        kind: str | None,
         severity: Severity = Severity.ERROR,
     ) -> None:
         """Report a problem; an ERROR counts its row as skipped."""

@@ -52,8 +52,11 @@ def new_seat(seat: SeatRecord, now: str) -> dict[str, Any]:
         "stance": (seat.stance or Stance.UNKNOWN).value,
     }
     if seat.stance is not None:
-        props |= {"crmStance": seat.stance.value, "stanceUpdatedAt": now,
-                  "stanceEvidence": seat.words}
+        props |= {
+            "crmStance": seat.stance.value,
+            "stanceUpdatedAt": now,
+            "stanceEvidence": seat.words,
+        }
     return props
 
 
@@ -78,8 +81,11 @@ def seat_decision(stored: Mapping[str, Any], seat: SeatRecord, now: str) -> Seat
     if stance != crm_stance and (
         stance == Stance.UNKNOWN.value or (base_stance is not None and stance == base_stance)
     ):
-        decision.props |= {"stance": crm_stance, "stanceUpdatedAt": now,
-                           "stanceEvidence": seat.words}
+        decision.props |= {
+            "stance": crm_stance,
+            "stanceUpdatedAt": now,
+            "stanceEvidence": seat.words,
+        }
         decision.changes["stance"] = (stored.get("stance"), crm_stance)
         stance = crm_stance
     if base_stance != crm_stance:

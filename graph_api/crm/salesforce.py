@@ -114,13 +114,9 @@ def read_salesforce(files: Mapping[str, str], mapping: CrmMapping, today: date) 
     """
     reader = ExportReader(CrmSource.SALESFORCE, files, mapping, today, FILES)
     accounts = reader.table(ACCOUNTS, ACCOUNT, (("Id",), ("Name",)))
-    contacts = reader.table(
-        CONTACTS, STAKEHOLDER, (("Id",), ("AccountId",), ("LastName", "Name"))
-    )
+    contacts = reader.table(CONTACTS, STAKEHOLDER, (("Id",), ("AccountId",), ("LastName", "Name")))
     deals = reader.table(OPPORTUNITIES, OPPORTUNITY, (("Id",), ("AccountId",), ("Name",)))
-    roles = reader.table(
-        CONTACT_ROLES, SEAT, (("OpportunityId",), ("ContactId",), ("Role",))
-    )
+    roles = reader.table(CONTACT_ROLES, SEAT, (("OpportunityId",), ("ContactId",), ("Role",)))
     relations = reader.table(
         RELATIONS, STAKEHOLDER, (("AccountId",), ("ContactId",), ("IsActive", "EndDate"))
     )
@@ -178,8 +174,10 @@ def _contacts(reader: ExportReader, table: CsvTable) -> None:
     id_column, account_column = table.column("Id"), table.column("AccountId")
     first, last, full = table.column("FirstName"), table.column("LastName"), table.column("Name")
     manager_column = table.column("ReportsToId")
-    owned = [(prop, table.column(name)) for prop, name in (
-        ("title", "Title"), ("department", "Department"), ("email", "Email"))]
+    owned = [
+        (prop, table.column(name))
+        for prop, name in (("title", "Title"), ("department", "Department"), ("email", "Email"))
+    ]
     seen = _Seen(reader, STAKEHOLDER)
     for row in table.rows:
         key = reader.record_id(table, row, id_column, STAKEHOLDER, salesforce_id, "Id")
@@ -219,7 +217,12 @@ def _contacts(reader: ExportReader, table: CsvTable) -> None:
             )
             continue
         manager = reader.record_id(
-            table, row, manager_column, REPORTING_LINE, salesforce_id, "ReportsToId",
+            table,
+            row,
+            manager_column,
+            REPORTING_LINE,
+            salesforce_id,
+            "ReportsToId",
             required=False,
         )
         if manager == key:
@@ -245,9 +248,7 @@ def _opportunities(reader: ExportReader, table: CsvTable) -> None:
         key = reader.record_id(table, row, id_column, OPPORTUNITY, salesforce_id, "Id")
         if key is None or not seen.first(key, table, row, id_column):
             continue
-        name = reader.name(
-            table, row, name_column, OPPORTUNITY, table.cell(row, name_column)
-        )
+        name = reader.name(table, row, name_column, OPPORTUNITY, table.cell(row, name_column))
         if name is None:
             continue
         account = reader.record_id(
@@ -278,7 +279,10 @@ def _opportunities(reader: ExportReader, table: CsvTable) -> None:
 
 
 def stage_of(
-    reader: ExportReader, table: CsvTable, row: CsvRow, column: Column | None,
+    reader: ExportReader,
+    table: CsvTable,
+    row: CsvRow,
+    column: Column | None,
     props: dict[str, Any],
 ) -> DealStage | None:
     """Sets ``props["stage"]`` from the CRM's stage when it is mapped; returns the stage."""
@@ -331,7 +335,8 @@ def _seats(reader: ExportReader, table: CsvTable) -> None:
             meaning = reader.mapping.role(cell)
             if meaning is None:
                 reader.unmapped_role(
-                    cell, location,
+                    cell,
+                    location,
                     "that contact-role row stays out of the map until a mapping file says what"
                     " it means",
                 )
@@ -359,9 +364,11 @@ def _departures(reader: ExportReader, table: CsvTable) -> None:
         account = reader.record_id(
             table, row, account_column, STAKEHOLDER, salesforce_id, "AccountId"
         )
-        contact = reader.record_id(
-            table, row, contact_column, STAKEHOLDER, salesforce_id, "ContactId"
-        ) if account is not None else None
+        contact = (
+            reader.record_id(table, row, contact_column, STAKEHOLDER, salesforce_id, "ContactId")
+            if account is not None
+            else None
+        )
         if account is None or contact is None:
             continue
         active = reader.value(table, row, active_column, parse_boolean, STAKEHOLDER)

@@ -20,18 +20,28 @@ def report_data(report: CrmReport) -> dict[str, Any]:
         "counts": {kind: vars(c).copy() for kind, c in report.counts.items()},
         "review": [
             {
-                "kind": r.kind, "field": r.field, "value": r.value, "message": r.message,
-                "suggestion": r.suggestion, "occurrences": r.occurrences,
-                "mappingSection": r.mapping_section, "file": r.first.file,
-                "line": r.first.line, "column": r.first.column,
+                "kind": r.kind,
+                "field": r.field,
+                "value": r.value,
+                "message": r.message,
+                "suggestion": r.suggestion,
+                "occurrences": r.occurrences,
+                "mappingSection": r.mapping_section,
+                "file": r.first.file,
+                "line": r.first.line,
+                "column": r.first.column,
             }
             for r in report.review
         ],
         "problems": [
             {
-                "severity": p.severity.value, "kind": p.kind, "file": p.location.file,
-                "line": p.location.line, "column": p.location.column,
-                "columnName": p.location.column_name, "message": p.message,
+                "severity": p.severity.value,
+                "kind": p.kind,
+                "file": p.location.file,
+                "line": p.location.line,
+                "column": p.location.column,
+                "columnName": p.location.column_name,
+                "message": p.message,
             }
             for p in report.problems
         ],
@@ -59,8 +69,11 @@ def mapping_suggestions(report: CrmReport) -> str:
 
 def report_text(report: CrmReport, tenant: str) -> str:
     """The per-kind table, then the review list and the problems, for a terminal."""
-    what = "dry run: nothing was written" if report.dry_run else (
-        "changed the map" if report.changed else "nothing changed")
+    what = (
+        "dry run: nothing was written"
+        if report.dry_run
+        else ("changed the map" if report.changed else "nothing changed")
+    )
     rows = sum(report.rows.values())
     lines = [
         f"{report.source.label} import into tenant '{tenant}': {rows} rows in"

@@ -41,11 +41,20 @@ def _value(value: ValueType) -> str:
     if value.enum is not None:
         return " \\| ".join(f"`{m}`" for m in value.enum.__members__)
     words = {
-        "name": "line, not blank", "line": "line", "text": "text", "email": "e-mail address",
-        "url": "http(s) URL", "currency": "ISO 4217 code", "date": "date",
-        "dateTime": "date-time", "unitOpen": "number in (0, 1]", "unit": "number in [0, 1]",
-        "voteWeight": "number > 0, ≤ 1,000,000", "employees": "integer 0 to 100,000,000",
-        "amount": "number 0 to 10^15", "boolean": "true / false",
+        "name": "line, not blank",
+        "line": "line",
+        "text": "text",
+        "email": "e-mail address",
+        "url": "http(s) URL",
+        "currency": "ISO 4217 code",
+        "date": "date",
+        "dateTime": "date-time",
+        "unitOpen": "number in (0, 1]",
+        "unit": "number in [0, 1]",
+        "voteWeight": "number > 0, ≤ 1,000,000",
+        "employees": "integer 0 to 100,000,000",
+        "amount": "number 0 to 10^15",
+        "boolean": "true / false",
     }
     return words.get(value.name, value.name)
 
@@ -117,8 +126,10 @@ def model_markdown() -> str:
     lines += ["## Relationships", ""]
     for rel in kinds.RELATIONSHIP_KINDS.values():
         lines += [
-            f"### {rel.name}: `({rel.source})-[:{rel.type}]->({rel.target})`", "",
-            rel.description, "",
+            f"### {rel.name}: `({rel.source})-[:{rel.type}]->({rel.target})`",
+            "",
+            rel.description,
+            "",
         ]
         facts = [f"Named by `{rel.source_arg}` and `{rel.target_arg}` in inputs."]
         if rel.distinct_ends:

@@ -189,7 +189,10 @@ async def merge_batch(
         run = _MergeRun(tx, principal, batch, dry_run, today, progress)
         await run.merge()
         await record_changes(
-            tx, principal.tenant_id, principal.actor, run.audit(),
+            tx,
+            principal.tenant_id,
+            principal.actor,
+            run.audit(),
             reason or f"{batch.source.label} import",
         )
         if dry_run:
@@ -204,15 +207,23 @@ async def merge_batch(
 
 class _MergeRun:
     def __init__(
-        self, tx: AsyncManagedTransaction, principal: Principal, batch: CrmBatch,
-        dry_run: bool, today: date, progress: Progress | None,
+        self,
+        tx: AsyncManagedTransaction,
+        principal: Principal,
+        batch: CrmBatch,
+        dry_run: bool,
+        today: date,
+        progress: Progress | None,
     ) -> None:
         self.tx, self.principal, self.batch = tx, principal, batch
         self.today = today.isoformat()
         self.now = now_iso()
         self.progress = progress
         self.report = CrmReport(
-            batch.source, dry_run, problems=list(batch.problems), review=list(batch.review),
+            batch.source,
+            dry_run,
+            problems=list(batch.problems),
+            review=list(batch.review),
             rows=dict(batch.rows),
         )
         for kind, counts in self.report.counts.items():
@@ -227,22 +238,27 @@ class _MergeRun:
 
     # --- plumbing ------------------------------------------------------------------------
 
-    async def _run(self, step: str, query: str, items: list[Any], name: str = "rows"
-                   ) -> list[dict[str, Any]]:
+    async def _run(
+        self, step: str, query: str, items: list[Any], name: str = "rows"
+    ) -> list[dict[str, Any]]:
         """``query`` over ``items`` in batches, reporting progress as ``step``."""
         records: list[dict[str, Any]] = []
         for start in range(0, len(items), BATCH_SIZE):
             result = await self.tx.run(
-                query, {name: items[start:start + BATCH_SIZE]},
-                tenantId=self.principal.tenant_id, now=self.now, actor=self.principal.actor,
+                query,
+                {name: items[start : start + BATCH_SIZE]},
+                tenantId=self.principal.tenant_id,
+                now=self.now,
+                actor=self.principal.actor,
             )
             records.extend([dict(record) async for record in result])
             if self.progress is not None:
                 self.progress(step, min(start + BATCH_SIZE, len(items)), len(items))
         return records
 
-    def _problem(self, location: Location, message: str, kind: str,
-                 severity: Severity = Severity.ERROR) -> None:
+    def _problem(
+        self, location: Location, message: str, kind: str, severity: Severity = Severity.ERROR
+    ) -> None:
         self.report.problems.append(CrmProblem(location, message, severity, kind))
         if severity is Severity.ERROR:
             self.report.counts[kind].skipped += 1
@@ -281,9 +297,7 @@ class _MergeRun:
                 f"looking up {_PLURAL[label]}", RESOLVE[label], sorted(keys), "keys"
             )
             for batch in found:
-                for key, element, node_id, props, account, account_id, managers in batch[
-                    "found"
-                ]:
+                for key, element, node_id, props, account, account_id, managers in batch["found"]:
                     self.nodes[label][key] = _Node(
                         element, node_id, props, account, account_id, managers
                     )
@@ -296,8 +310,12 @@ class _MergeRun:
                 for key, element in result["created"]:
                     row = self.created_rows[key]
                     self.nodes[label][key] = _Node(
-                        element, row["id"], row["props"], row.get("account"),
-                        row.get("accountId"), created=True,
+                        element,
+                        row["id"],
+                        row["props"],
+                        row.get("account"),
+                        row.get("accountId"),
+                        created=True,
                     )
         if updated:
             await self._run(f"updating {_PLURAL[label]}", UPDATE[label], updated)
@@ -310,8 +328,11 @@ class _MergeRun:
         for record in self.batch.accounts:
             stored = self._node(ACCOUNT, record.external_id)
             if stored is None:
-                row: dict[str, Any] = {"key": record.external_id, "id": new_id(ACCOUNT),
-                                       "props": dict(record.props)}
+                row: dict[str, Any] = {
+                    "key": record.external_id,
+                    "id": new_id(ACCOUNT),
+                    "props": dict(record.props),
+                }
                 created.append(row)
                 self.created_rows[record.external_id] = row
                 self.per_account[row["id"]]["Account created"] += 1
@@ -348,9 +369,14 @@ class _MergeRun:
                 )
                 continue
             if stored is None:
-                row: dict[str, Any] = {"key": record.external_id, "id": new_id(label),
-                       "props": dict(record.props), "parent": account.element,
-                       "account": record.account, "accountId": account.id}
+                row: dict[str, Any] = {
+                    "key": record.external_id,
+                    "id": new_id(label),
+                    "props": dict(record.props),
+                    "parent": account.element,
+                    "account": record.account,
+                    "accountId": account.id,
+                }
                 created.append(row)
                 self.created_rows[record.external_id] = row
                 self.per_account[account.id][f"{label} created"] += 1
@@ -389,9 +415,14 @@ class _MergeRun:
         )
         self.report.counts[label].review += 1
         self.report.review.append(
-            ReviewItem(label, "account", record.account,
-                       f"contact {record.external_id} moved from {stored.account} to"
-                       f" {record.account}", record.source, unmapped=False)
+            ReviewItem(
+                label,
+                "account",
+                record.account,
+                f"contact {record.external_id} moved from {stored.account} to {record.account}",
+                record.source,
+                unmapped=False,
+            )
         )
         self.pending_departures.append((stored, None))
 
@@ -457,11 +488,15 @@ class _MergeRun:
             deal = self._node(OPPORTUNITY, seat.opportunity)
             if person is None or deal is None:
                 missing = (
-                    f"contact {seat.stakeholder}" if person is None
+                    f"contact {seat.stakeholder}"
+                    if person is None
                     else f"opportunity {seat.opportunity}"
                 )
-                self._problem(seat.source, f"the {missing} is in neither the export nor the"
-                              " map; no seat", SEAT)
+                self._problem(
+                    seat.source,
+                    f"the {missing} is in neither the export nor the map; no seat",
+                    SEAT,
+                )
                 continue
             if person.account != deal.account:
                 self._problem(
@@ -490,8 +525,13 @@ class _MergeRun:
             seat = self.batch.seats[i]
             found = stored.get(i)
             if found is None:
-                created.append({"source": person.element, "target": deal.element,
-                                "props": new_seat(seat, self.now)})
+                created.append(
+                    {
+                        "source": person.element,
+                        "target": deal.element,
+                        "props": new_seat(seat, self.now),
+                    }
+                )
                 counts.created += 1
                 self.per_account[str(deal.account_id)]["Seat created"] += 1
                 continue
@@ -501,22 +541,34 @@ class _MergeRun:
             if decision.changes:
                 counts.updated += 1
                 for name, (old, new) in decision.changes.items():
-                    self.changes.append(ChangeRecord(
-                        "Seat", relationship_key(person.id, deal.id), "UPDATE",
-                        deal.account_id, name, old, new,
-                        seat.words if name == "stance" else None,
-                    ))
+                    self.changes.append(
+                        ChangeRecord(
+                            "Seat",
+                            relationship_key(person.id, deal.id),
+                            "UPDATE",
+                            deal.account_id,
+                            name,
+                            old,
+                            new,
+                            seat.words if name == "stance" else None,
+                        )
+                    )
             else:
                 counts.unchanged += 1
             for name, crm, kept in decision.disagreements:
                 counts.review += 1
-                self.report.review.append(ReviewItem(
-                    SEAT, name, crm,
-                    f"{self.batch.source.label} says {name} {crm} for contact"
-                    f" {seat.stakeholder} on opportunity {seat.opportunity}; the map's {kept}"
-                    " was set in the map and is kept",
-                    seat.source, unmapped=False,
-                ))
+                self.report.review.append(
+                    ReviewItem(
+                        SEAT,
+                        name,
+                        crm,
+                        f"{self.batch.source.label} says {name} {crm} for contact"
+                        f" {seat.stakeholder} on opportunity {seat.opportunity}; the map's {kept}"
+                        " was set in the map and is kept",
+                        seat.source,
+                        unmapped=False,
+                    )
+                )
         if created:
             await self._run("creating seats", CREATE_SEATS, created)
         if updated:
@@ -545,9 +597,11 @@ class _MergeRun:
             self.departed.add(person.id)
             rows.append({"element": person.element, "props": {"leftAt": left}})
             self.report.counts[STAKEHOLDER].departed += 1
-            self.changes.append(ChangeRecord(
-                STAKEHOLDER, person.id, "UPDATE", person.account_id, "leftAt", None, left
-            ))
+            self.changes.append(
+                ChangeRecord(
+                    STAKEHOLDER, person.id, "UPDATE", person.account_id, "leftAt", None, left
+                )
+            )
             person.props["leftAt"] = left
         if rows:
             await self._run("recording departures", UPDATE[STAKEHOLDER], rows)
@@ -564,18 +618,30 @@ class _MergeRun:
             )
 
     def _audit_manager(self, person: _Node, current: list[Any], manager: str | None) -> None:
-        self.changes.append(ChangeRecord(
-            STAKEHOLDER, person.id, "UPDATE", person.account_id, "reportsTo",
-            current[0] if len(current) == 1 else (current or None), manager,
-        ))
+        self.changes.append(
+            ChangeRecord(
+                STAKEHOLDER,
+                person.id,
+                "UPDATE",
+                person.account_id,
+                "reportsTo",
+                current[0] if len(current) == 1 else (current or None),
+                manager,
+            )
+        )
 
     def audit(self) -> list[ChangeRecord]:
         """The field changes, then one IMPORT record per account under which this run created
         something. A run that changes nothing records nothing."""
         records = list(self.changes)
         for account_id, tally in sorted(self.per_account.items()):
-            records.append(ChangeRecord(
-                ACCOUNT, account_id, "IMPORT", account_id,
-                new_value={"source": self.batch.source.value, **dict(sorted(tally.items()))},
-            ))
+            records.append(
+                ChangeRecord(
+                    ACCOUNT,
+                    account_id,
+                    "IMPORT",
+                    account_id,
+                    new_value={"source": self.batch.source.value, **dict(sorted(tally.items()))},
+                )
+            )
         return records

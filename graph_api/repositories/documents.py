@@ -247,7 +247,7 @@ SET r.updatedAt = $now, r.updatedBy = $actor"""
         assert self._names
         return f"""UNWIND $rows AS row
 MATCH (:{self.source})-[r:{self.type}]->(:{self.target}) WHERE elementId(r) = row.rel
-SET {_set('r', self._names)}, r.updatedAt = $now, r.updatedBy = $actor"""
+SET {_set("r", self._names)}, r.updatedAt = $now, r.updatedBy = $actor"""
 
 
 def _delete_relationships(source: str, rel_type: str, target: str) -> str:
@@ -302,9 +302,7 @@ def _node_kind(section: Section) -> _NodeKind:
     if kind.parent is None:
         return _NodeKind(kind.label)
     rel = kind.parent.rel_type
-    pattern = (
-        f"(n)-[:{rel}]->(p)" if kind.parent.child_points_to_parent else f"(p)-[:{rel}]->(n)"
-    )
+    pattern = f"(n)-[:{rel}]->(p)" if kind.parent.child_points_to_parent else f"(p)-[:{rel}]->(n)"
     return _NodeKind(kind.label, (kind.parent.label, pattern))
 
 
@@ -359,6 +357,8 @@ MATCH (a:Account {id: accountId}) WHERE a.tenantId = $tenantId
 RETURN a.id AS account, properties(a) AS props
 """
 _KEY = "coalesce({v}.externalId, {v}.id)"
+
+
 def _links(pattern: str, other: str, where: str = "") -> str:
     """A pattern comprehension: each link as ``{id, key, props}`` of its other end."""
     key = f"coalesce({other}.externalId, {other}.id)"
@@ -387,25 +387,25 @@ RETURN a.id AS account, properties(o) AS props,
   [(o)-[:CONSIDERS]->(x:Alternative) WHERE x.tenantId = $tenantId | properties(x)]
     AS alternatives,
   [(s:Stakeholder)-[r:SITS_ON]->(o) WHERE EXISTS {{ (s)-[:WORKS_AT]->(a) }}
-   | {{sourceId: s.id, sourceKey: {_KEY.format(v='s')}, targetId: o.id,
-       targetKey: {_KEY.format(v='o')}, props: properties(r)}}] AS committee,
+   | {{sourceId: s.id, sourceKey: {_KEY.format(v="s")}, targetId: o.id,
+       targetKey: {_KEY.format(v="o")}, props: properties(r)}}] AS committee,
   [(s:Stakeholder)-[r:ADVOCATES_FOR]->(x:Alternative)<-[:CONSIDERS]-(o)
    WHERE EXISTS {{ (s)-[:WORKS_AT]->(a) }}
-   | {{sourceId: s.id, sourceKey: {_KEY.format(v='s')}, targetId: x.id,
-       targetKey: {_KEY.format(v='x')}, props: properties(r)}}] AS advocacy
+   | {{sourceId: s.id, sourceKey: {_KEY.format(v="s")}, targetId: x.id,
+       targetKey: {_KEY.format(v="x")}, props: properties(r)}}] AS advocacy
 """
 LOAD_ARGUMENTS = f"""
 MATCH (g:Argument) WHERE g.tenantId = $tenantId
-  AND ({_KEY.format(v='g')} IN $arguments
-       OR EXISTS {{ (g)-[:ADDRESSES]->(c:Concern) WHERE {_KEY.format(v='c')} IN $concerns }})
+  AND ({_KEY.format(v="g")} IN $arguments
+       OR EXISTS {{ (g)-[:ADDRESSES]->(c:Concern) WHERE {_KEY.format(v="c")} IN $concerns }})
 RETURN properties(g) AS props,
   [(g)-[r:ADDRESSES]->(c:Concern) WHERE c.tenantId = $tenantId
-   | {{id: c.id, key: {_KEY.format(v='c')}, props: properties(r)}}] AS addresses,
+   | {{id: c.id, key: {_KEY.format(v="c")}, props: properties(r)}}] AS addresses,
   [(g)-[:CITES]->(x:Account) WHERE x.tenantId = $tenantId
-   | {{id: x.id, key: {_KEY.format(v='x')}, props: {{}}}}] AS cites
+   | {{id: x.id, key: {_KEY.format(v="x")}, props: {{}}}}] AS cites
 """
 LOAD_CONCERNS = f"""
-MATCH (c:Concern) WHERE c.tenantId = $tenantId AND {_KEY.format(v='c')} IN $concerns
+MATCH (c:Concern) WHERE c.tenantId = $tenantId AND {_KEY.format(v="c")} IN $concerns
 RETURN properties(c) AS props
 """
 
@@ -512,8 +512,13 @@ class _Rows:
         rows = _Rows()
         for label, table in document.nodes.items():
             rows.nodes[label] = [
-                {"externalId": r["externalId"], "account": r["account"], "parent": r["parent"],
-                 "props": r["props"], "i": i}
+                {
+                    "externalId": r["externalId"],
+                    "account": r["account"],
+                    "parent": r["parent"],
+                    "props": r["props"],
+                    "i": i,
+                }
                 for i, r in enumerate(table)
             ]
         for rel_type, table in document.links.items():
@@ -552,12 +557,15 @@ class _ImportRun:
 
     async def _run(self, query: str, **params: Any) -> list[dict[str, Any]]:
         """Run ``query`` over its list parameter in batches of :data:`BATCH_SIZE` rows."""
-        (name, items), = ((k, v) for k, v in params.items() if k in ("rows", "keys", "ids"))
+        ((name, items),) = ((k, v) for k, v in params.items() if k in ("rows", "keys", "ids"))
         records: list[dict[str, Any]] = []
         for start in range(0, len(items), BATCH_SIZE):
             result = await self.tx.run(
-                query, {**params, name: items[start:start + BATCH_SIZE]},
-                tenantId=self.principal.tenant_id, now=self.now, actor=self.principal.actor,
+                query,
+                {**params, name: items[start : start + BATCH_SIZE]},
+                tenantId=self.principal.tenant_id,
+                now=self.now,
+                actor=self.principal.actor,
             )
             records.extend([dict(record) async for record in result])
         return records
@@ -675,8 +683,12 @@ class _ImportRun:
         parents = [self._parent(kind, row) for row in rows]
         found: dict[int, list[Any]] = {}
         diff_rows = [
-            {"i": row["i"], "externalId": row["externalId"], "props": row["props"],
-             "parent": parent}
+            {
+                "i": row["i"],
+                "externalId": row["externalId"],
+                "props": row["props"],
+                "parent": parent,
+            }
             for row, parent in zip(rows, parents, strict=True)
         ]
         for diff in await self._run(kind.diff, rows=diff_rows):
@@ -692,9 +704,15 @@ class _ImportRun:
                 changes.created += 1
                 if kind.parent is not None:  # and its link to the parent
                     changes.created += 1
-                created.append({"i": row["i"], "externalId": row["externalId"],
-                                "id": new_id(kind.label), "props": row["props"],
-                                "parent": parent})
+                created.append(
+                    {
+                        "i": row["i"],
+                        "externalId": row["externalId"],
+                        "id": new_id(kind.label),
+                        "props": row["props"],
+                        "parent": parent,
+                    }
+                )
                 continue
             _, element_id, node_id, changed, linked = entry
             self.nodes[kind.label, row["externalId"]] = _NodeRef(element_id, node_id)
@@ -740,9 +758,7 @@ class _ImportRun:
                 for key, element_id, node_id in result["found"]:
                     self.nodes[label, key] = _NodeRef(element_id, node_id)
 
-    def _endpoints(
-        self, kind: _RelationshipKind, row: Row
-    ) -> tuple[_NodeRef, _NodeRef] | None:
+    def _endpoints(self, kind: _RelationshipKind, row: Row) -> tuple[_NodeRef, _NodeRef] | None:
         source = self.nodes.get((kind.source, row["source"]))
         target = self.nodes.get((kind.target, row["target"]))
         # check_store found every reference; one gone since is left out, as MATCH would
@@ -755,8 +771,13 @@ class _ImportRun:
         for row in self.rows.relationships.get("REPORTS_TO", []):
             ends = self._endpoints(kind, row)
             if ends is not None and not ends[0].created:
-                rows.append({"account": row["account"], "source": ends[0].element_id,
-                             "target": ends[1].element_id})
+                rows.append(
+                    {
+                        "account": row["account"],
+                        "source": ends[0].element_id,
+                        "target": ends[1].element_id,
+                    }
+                )
         if rows:
             for r in await self._run(DROP_OTHER_MANAGERS, rows=rows):
                 self.summary.relationships.deleted += r["deleted"]
@@ -774,8 +795,14 @@ class _ImportRun:
             if found[0].created or found[1].created:
                 created.add(row["i"])  # a node created just now has no relationship yet
             else:
-                stored.append({"i": row["i"], "source": found[0].element_id,
-                               "target": found[1].element_id, "props": row["props"]})
+                stored.append(
+                    {
+                        "i": row["i"],
+                        "source": found[0].element_id,
+                        "target": found[1].element_id,
+                        "props": row["props"],
+                    }
+                )
         updated: dict[int, list[str]] = defaultdict(list)  # row -> differing relationships
         before: dict[int, dict[str, Any] | None] = {}
         for diff in await self._run(kind.diff, rows=stored) if stored else []:
@@ -803,19 +830,32 @@ class _ImportRun:
             for i in (*created, *updated)
         }
         if created:
-            await self._run(kind.create, rows=[
-                {"source": ends[i][0].element_id, "target": ends[i][1].element_id,
-                 "props": props[i]}
-                for i in sorted(created)
-            ])
+            await self._run(
+                kind.create,
+                rows=[
+                    {
+                        "source": ends[i][0].element_id,
+                        "target": ends[i][1].element_id,
+                        "props": props[i],
+                    }
+                    for i in sorted(created)
+                ],
+            )
         if updated:
-            await self._run(kind.update, rows=[
-                {"rel": element_id, "props": props[i]}
-                for i in sorted(updated) for element_id in updated[i]
-            ])
+            await self._run(
+                kind.update,
+                rows=[
+                    {"rel": element_id, "props": props[i]}
+                    for i in sorted(updated)
+                    for element_id in updated[i]
+                ],
+            )
 
     def _stamped(
-        self, kind: _RelationshipKind, row: Row, before: dict[str, Any] | None,
+        self,
+        kind: _RelationshipKind,
+        row: Row,
+        before: dict[str, Any] | None,
         ends: tuple[_NodeRef, _NodeRef],
     ) -> dict[str, Any]:
         """Every property the relationship will hold: the document's values, its stamps
@@ -895,7 +935,8 @@ class _ImportRun:
             cited = listed.targets("CITES", argument)
             doomed["ADDRESSES"].extend(
                 {"source": found.id, "target": link.id}
-                for link in found.links["addresses"] if link.key not in addressed
+                for link in found.links["addresses"]
+                if link.key not in addressed
             )
             doomed["CITES"].extend(
                 {"source": found.id, "target": link.id}
@@ -1013,22 +1054,27 @@ class _StoredAccount:
 def _stored_node(props: dict[str, Any], links: dict[str, list[dict[str, Any]]]) -> _StoredNode:
     key = props.get("externalId") or props["id"]
     return _StoredNode(
-        props["id"], key, props,
-        {name: [_Target(t["id"], t["key"], t["props"]) for t in targets]
-         for name, targets in links.items()},
+        props["id"],
+        key,
+        props,
+        {
+            name: [_Target(t["id"], t["key"], t["props"]) for t in targets]
+            for name, targets in links.items()
+        },
     )
 
 
 def _link_of(value: dict[str, Any]) -> _Link:
     return _Link(
-        value["sourceId"], value["sourceKey"], value["targetId"], value["targetKey"],
+        value["sourceId"],
+        value["sourceKey"],
+        value["targetId"],
+        value["targetKey"],
         value["props"],
     )
 
 
-async def _records(
-    tx: AsyncManagedTransaction, query: str, **params: Any
-) -> list[dict[str, Any]]:
+async def _records(tx: AsyncManagedTransaction, query: str, **params: Any) -> list[dict[str, Any]]:
     result = await tx.run(query, params)
     return [dict(record) async for record in result]
 
@@ -1057,7 +1103,8 @@ async def _load_accounts(
         deal = _stored_node(r["props"], {})
         alternatives = {n.key: n for n in (_stored_node(p, {}) for p in r["alternatives"])}
         accounts[r["account"]].opportunities[deal.key] = _StoredOpportunity(
-            deal, alternatives,
+            deal,
+            alternatives,
             [_link_of(s) for s in r["committee"]],
             [_link_of(a) for a in r["advocacy"]],
         )
@@ -1113,8 +1160,10 @@ def _unlisted(
     nodes["Stakeholder"] = [n.id for key, n in graph.stakeholders.items() if key not in people]
     for key, node in kept.items():
         for name, rel_type in (
-            ("reportsTo", "REPORTS_TO"), ("concerns", "CARES_ABOUT"),
-            ("coachedOn", "COACHED_ON"), ("heard", "HEARD"),
+            ("reportsTo", "REPORTS_TO"),
+            ("concerns", "CARES_ABOUT"),
+            ("coachedOn", "COACHED_ON"),
+            ("heard", "HEARD"),
         ):
             wanted = listed.targets(rel_type, key)
             for target in node.links.get(name, []):
@@ -1175,17 +1224,17 @@ async def export_document(
             raise NotFound("Account", str(key))
         accounts = await _load_accounts(tx, tenant, [found[0]["id"]])
         graph = accounts[found[0]["id"]]
-        concerns = sorted({
-            t.key for s in graph.stakeholders.values() for t in s.links["concerns"]
-        })
-        arguments = sorted({
-            t.key for s in graph.stakeholders.values()
-            for name in ("coachedOn", "heard") for t in s.links[name]
-        })
+        concerns = sorted({t.key for s in graph.stakeholders.values() for t in s.links["concerns"]})
+        arguments = sorted(
+            {
+                t.key
+                for s in graph.stakeholders.values()
+                for name in ("coachedOn", "heard")
+                for t in s.links[name]
+            }
+        )
         stored_arguments = await _load_arguments(tx, tenant, arguments, concerns)
-        addressed = {
-            t.key for a in stored_arguments.values() for t in a.links["addresses"]
-        }
+        addressed = {t.key for a in stored_arguments.values() for t in a.links["addresses"]}
         stored_concerns = [
             _stored_node(r["props"], {})
             for r in await _records(

@@ -68,6 +68,7 @@ NODES_BY_EXTERNAL_ID = {label: _nodes_by(label, "externalId") for label in NODE_
 EDGES_OUT = {t: _edges(t, outgoing=True) for t in ENDS}
 EDGES_IN = {t: _edges(t, outgoing=False) for t in ENDS}
 
+
 def accounts_where(n: str, prefix: str = "") -> str:
     """Which of the tenant's accounts ``n`` an AccountFilter keeps; its parameters are
     ``$<prefix>nameContains``, ``…industry``, ``…region`` and ``…isReference``."""
@@ -93,8 +94,8 @@ def accounts_order(n: str) -> str:
 
 LIST_ACCOUNTS = f"""
 MATCH (n:Account)
-WHERE {accounts_where('n')}
-WITH n ORDER BY {accounts_order('n')}
+WHERE {accounts_where("n")}
+WITH n ORDER BY {accounts_order("n")}
 WITH collect(n) AS items
 RETURN size(items) AS total, [n IN items[$offset..$offset + $limit] | properties(n)] AS page
 """
@@ -102,7 +103,7 @@ RETURN size(items) AS total, [n IN items[$offset..$offset + $limit] | properties
 LIST_PLAYBOOK = f"""
 MATCH (n) WHERE (n:Concern OR n:Argument) AND n.tenantId = $tenantId
 RETURN labels(n)[0] AS label, properties(n) AS n
-ORDER BY label, {by_name('n')}
+ORDER BY label, {by_name("n")}
 """
 
 

@@ -108,8 +108,7 @@ class ChromiumLog:
         self.launcher = launcher
         path.parent.mkdir(parents=True, exist_ok=True)
         launcher.write_text(
-            "#!/bin/sh\n"
-            f"exec {shlex.quote(executable)} \"$@\" 2>>{shlex.quote(str(path))}\n",
+            f'#!/bin/sh\nexec {shlex.quote(executable)} "$@" 2>>{shlex.quote(str(path))}\n',
             encoding="utf-8",
         )
         launcher.chmod(0o755)
@@ -245,9 +244,7 @@ def demo_keys(neo4j_settings: Settings) -> DemoKeys:
 
 
 @pytest.fixture(scope="module")
-def server(
-    neo4j_settings: Settings, demo_keys: DemoKeys, explorer_dist: Path
-) -> Iterator[str]:
+def server(neo4j_settings: Settings, demo_keys: DemoKeys, explorer_dist: Path) -> Iterator[str]:
     """The whole app on a free loopback port; its own driver, in its own thread and loop.
 
     The socket is bound here and handed to uvicorn, so no other worker or process can take
@@ -261,12 +258,17 @@ def server(
     # sessions (one explorer load costs some 4,000), not of one seller (the default, 60,000)
     settings = neo4j_settings.model_copy(update={"rate_limit_cost_per_minute": 600_000})
     config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning",
+        create_app(settings),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
         lifespan="on",
     )
     instance = uvicorn.Server(config)
     thread = threading.Thread(
-        target=instance.run, kwargs={"sockets": [listener]}, name="explorer-test-server",
+        target=instance.run,
+        kwargs={"sockets": [listener]},
+        name="explorer-test-server",
         daemon=True,
     )
     thread.start()

@@ -81,10 +81,24 @@ mutation Mark($opportunityId: ID!, $on: Date) {
 
 # Every capability the server on main has, as the page lists them on <body>.
 EVERY_CAPABILITY = {
-    "criticality", "planExclusion", "championTest", "singleThread", "dealDependencies",
-    "whatIf", "freshness", "departures", "markVerified", "seatVerifiedAt",
-    "stakeholder", "seat", "influence", "conflict",
-    "delete-stakeholder", "delete-seat", "delete-influence", "delete-conflict",
+    "criticality",
+    "planExclusion",
+    "championTest",
+    "singleThread",
+    "dealDependencies",
+    "whatIf",
+    "freshness",
+    "departures",
+    "markVerified",
+    "seatVerifiedAt",
+    "stakeholder",
+    "seat",
+    "influence",
+    "conflict",
+    "delete-stakeholder",
+    "delete-seat",
+    "delete-influence",
+    "delete-conflict",
 }
 
 
@@ -462,9 +476,7 @@ def test_stale_facts_are_marked_and_confirming_them_clears_the_marks(
     assert len(left) < len(stale)
     expect(page.get_by_test_id("freshness")).to_have_attribute("data-stale", str(len(left)))
     still = {f["stakeholder"]["id"] for f in left if f["kind"] in ("STAKEHOLDER", "SEAT")}
-    expect(page.locator("#cards .card:has(.tag-stale)")).to_have_count(
-        len(still & set(shown))
-    )
+    expect(page.locator("#cards .card:has(.tag-stale)")).to_have_count(len(still & set(shown)))
     assert page.errors == []  # type: ignore[attr-defined]
 
 
@@ -505,9 +517,10 @@ def test_what_if_someone_left_recomputes_the_plan_and_names_who_loses_coverage(
         ]
         losing = page.get_by_test_id("lose-coverage")
         if worse:
-            assert losing.locator("li").evaluate_all(
-                "items => items.map(i => i.dataset.approverId)"
-            ) == worse
+            assert (
+                losing.locator("li").evaluate_all("items => items.map(i => i.dataset.approverId)")
+                == worse
+            )
         else:
             expect(losing).to_have_text("No approver loses coverage.")
 

@@ -164,8 +164,9 @@ async def test_refused_requests_are_charged_the_maximum_cost(
 ) -> None:
     """With a budget of two maximum-cost queries, two refusals spend it: a query costing 401
     (12 s of refill) then waits (429); another key is untouched."""
-    prober, bystander = await make_key("bad-requests", "viewer"), await make_key(
-        "bad-requests", "viewer"
+    prober, bystander = (
+        await make_key("bad-requests", "viewer"),
+        await make_key("bad-requests", "viewer"),
     )
     too_deep = "{ a { b { c { d { e { f { g { h { i { j { k { l { m } } } } } } } } } } } } }"
     async with await charge_test_app(

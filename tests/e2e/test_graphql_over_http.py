@@ -31,9 +31,7 @@ async def key(make_key: Any) -> str:
     return str(await make_key(TENANT, "viewer"))
 
 
-def post(
-    client: httpx.AsyncClient, key: str, body: dict[str, Any], accept: str | None
-) -> Any:
+def post(client: httpx.AsyncClient, key: str, body: dict[str, Any], accept: str | None) -> Any:
     headers = {"Authorization": f"Bearer {key}"}
     if accept is not None:
         headers["Accept"] = accept

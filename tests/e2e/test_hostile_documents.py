@@ -37,7 +37,7 @@ HOSTILE = {
     "repeated-fields": ("{ " + "playbook { concerns { id } } " * 250 + "}", "validationWork"),
     "fragment-cycle-deep": (
         "fragment A on Account { stakeholders { edges { node { account { ...B } } } } }"
-        " fragment B on Account { id ...A } { account(externalId: \"x\") { ...A } }",
+        ' fragment B on Account { id ...A } { account(externalId: "x") { ...A } }',
         None,
     ),
 }

@@ -82,8 +82,7 @@ async def test_requests_are_counted_by_operation_and_outcome(
         == 2
     )
     assert (
-        delta(before, after, requests, operation="LimitProbe", type="query", outcome="limited")
-        == 1
+        delta(before, after, requests, operation="LimitProbe", type="query", outcome="limited") == 1
     )
     latency = "flagbearer_graphql_request_duration_seconds_count"
     assert delta(before, after, latency, operation="MetricsProbe", type="query") == 3
@@ -147,9 +146,7 @@ async def test_imports_engine_runs_and_the_neo4j_pool_are_measured(
     assert delta(before, after, neo4j, access="read", work="load_account_map") == 1
     assert delta(before, after, neo4j, access="write", work="import_document") == 2
     pooled = sum(
-        count
-        for (name, _), count in after.items()
-        if name == "flagbearer_neo4j_pool_connections"
+        count for (name, _), count in after.items() if name == "flagbearer_neo4j_pool_connections"
     )
     assert pooled >= 1  # the connections those round trips used stay pooled
     assert value(after, "flagbearer_neo4j_pool_max_size") == 50

@@ -68,7 +68,9 @@ async def test_another_tenants_account_is_not_found(gql: Any, make_key: Any) -> 
     account_id = account["createAccount"]["id"]
     body = await gql(mine, CREATE_STAKEHOLDER, {"input": {"accountId": account_id, "name": "X"}})
     assert body["data"]["createStakeholder"] == {
-        "__typename": "NotFoundError", "code": "NOT_FOUND", "key": account_id
+        "__typename": "NotFoundError",
+        "code": "NOT_FOUND",
+        "key": account_id,
     }
 
 

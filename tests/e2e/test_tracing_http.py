@@ -115,7 +115,6 @@ async def test_a_plan_request_is_one_trace_with_cypher_and_engine_spans(
     assert any(s.name == "neo4j read authenticate_key" for s in children(spans, server))
 
 
-
 async def test_a_compiled_read_is_traced_like_any_operation(
     seeded: None, client: httpx.AsyncClient, make_key: Any, exporter: InMemorySpanExporter
 ) -> None:

@@ -29,8 +29,11 @@ IDS = """query($a: String!) { account(externalId: $a) { id
 
 
 async def post(client: httpx.AsyncClient, key: str, query: str, variables: Any) -> Any:
-    response = await client.post("/graphql", json={"query": query, "variables": variables},
-                                 headers={"Authorization": f"Bearer {key}"})
+    response = await client.post(
+        "/graphql",
+        json={"query": query, "variables": variables},
+        headers={"Authorization": f"Bearer {key}"},
+    )
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -45,8 +48,13 @@ async def ids(client: httpx.AsyncClient, make_key: Any) -> tuple[w.Ids, str]:
     account = document["accounts"][0]
     found = (await post(client, key, IDS, {"a": account["externalId"]}))["data"]["account"]
     opportunity = found["opportunities"]["edges"][0]["node"]["id"]
-    return w.Ids(account["stakeholders"][7]["externalId"], account["externalId"], found["id"],
-                 opportunity, opportunity), key
+    return w.Ids(
+        account["stakeholders"][7]["externalId"],
+        account["externalId"],
+        found["id"],
+        opportunity,
+        opportunity,
+    ), key
 
 
 async def floor_answer(database: Database, name: str, variables: dict[str, Any]) -> Any:
@@ -63,9 +71,7 @@ async def test_the_api_and_the_floor_answer_each_benchmark_read_alike(
     workload_ids, key = ids
     workload = next(x for x in w.workloads(workload_ids, first=25) if x.name == name)
     request = workload.requests["api"].body
-    api = workload.answers["api"](
-        await post(client, key, request["query"], request["variables"])
-    )
+    api = workload.answers["api"](await post(client, key, request["query"], request["variables"]))
     floor = workload.answers["floor"](
         await floor_answer(database, name, workload.requests["floor"].body)
     )

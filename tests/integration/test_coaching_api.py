@@ -74,7 +74,9 @@ async def test_tessaro_plan_matches_the_hand_computed_readme_example(
     best = giulia["plays"][0]
     assert best["argument"]["externalId"] == "a-roi-payback"
     assert [p["externalId"] for p in best["path"]] == [
-        "p-tessaro-stefan", "p-tessaro-matteo", "p-tessaro-giulia",
+        "p-tessaro-stefan",
+        "p-tessaro-matteo",
+        "p-tessaro-giulia",
     ]
     assert best["reach"] == pytest.approx(0.7 * 0.8 * 0.8)
     assert best["fit"] == pytest.approx(1.38 / 2.3)
@@ -99,9 +101,7 @@ async def test_blocker_and_rival_champion_show_as_threats(
     body = await gql(key, PLAN, {"id": await _id(gql, key, "opportunity", "opp-halden-clinical")})
     assert "errors" not in body, body
     plan = body["data"]["coachingPlan"]
-    threats = {
-        t["opponent"]["externalId"] for a in plan["approvers"] for t in a["threats"]
-    }
+    threats = {t["opponent"]["externalId"] for a in plan["approvers"] for t in a["threats"]}
     assert "p-halden-nadia" in threats  # neutral seat, but carries the competitor's flag
     for approver in plan["approvers"]:
         mine = approver["approver"]["externalId"]
@@ -162,7 +162,9 @@ async def test_influence_paths_and_account_graph(seeded: str, gql: Any, make_key
     assert [p["externalId"] for p in paths[0]["path"]] == ["p-tessaro-stefan", "p-tessaro-giulia"]
     assert paths[1]["reach"] == pytest.approx(0.448)
     assert [p["externalId"] for p in paths[1]["path"]] == [
-        "p-tessaro-stefan", "p-tessaro-matteo", "p-tessaro-giulia",
+        "p-tessaro-stefan",
+        "p-tessaro-matteo",
+        "p-tessaro-giulia",
     ]
 
     account = await _id(gql, key, "account", "acct-tessaro")
@@ -204,6 +206,6 @@ async def test_tenant_settings_are_the_default_options(
     # the payback argument needed two hops (via the CEO); within one it cannot travel
     assert all(len(p["path"]) == 2 for p in giulia["plays"])
     assert "a-roi-payback" not in {p["argument"]["externalId"] for p in giulia["plays"]}
-    explicit = (await gql(admin, PLAN, {"id": opportunity, "options": {"maxHops": 3}}))
+    explicit = await gql(admin, PLAN, {"id": opportunity, "options": {"maxHops": 3}})
     best = explicit["data"]["coachingPlan"]["approvers"][0]["plays"][0]
     assert best["argument"]["externalId"] == "a-roi-payback"

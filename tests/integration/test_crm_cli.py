@@ -33,8 +33,9 @@ def test_import_crm_prints_the_table_and_rerun_changes_nothing(
     export = tmp_path / "export"
     shutil.copytree(FIXTURES / "salesforce", export)
     (export / "Lead.csv").write_text("Id\n1\n", encoding="utf-8")  # not part of the import
-    dry = cli.invoke(app, ["import-crm", "salesforce", str(export), "--tenant", "cli-crm",
-                           "--dry-run"])
+    dry = cli.invoke(
+        app, ["import-crm", "salesforce", str(export), "--tenant", "cli-crm", "--dry-run"]
+    )
     assert dry.exit_code == 0, dry.output
     assert "(dry run: nothing was written)" in dry.stdout
     assert "ignored (not part of a Salesforce export): Lead.csv" in dry.stderr
@@ -43,27 +44,58 @@ def test_import_crm_prints_the_table_and_rerun_changes_nothing(
     first = cli.invoke(app, ["import-crm", "salesforce", str(export), "--tenant", "cli-crm"])
     assert first.exit_code == 0, first.output
     table = first.stdout.splitlines()
-    assert table[0] == ("Salesforce import into tenant 'cli-crm': 32 rows in 5 files"
-                        " (changed the map)")
-    assert table[2].split() == ["KIND", "CREATED", "UPDATED", "UNCHANGED", "DEPARTED",
-                                "REVIEW", "SKIPPED"]
+    assert table[0] == (
+        "Salesforce import into tenant 'cli-crm': 32 rows in 5 files (changed the map)"
+    )
+    assert table[2].split() == [
+        "KIND",
+        "CREATED",
+        "UPDATED",
+        "UNCHANGED",
+        "DEPARTED",
+        "REVIEW",
+        "SKIPPED",
+    ]
     assert table[4].split() == ["Stakeholder", "6", "0", "0", "1", "0", "3"]
     assert '"Procurement Lead": PROCUREMENT   # suggested' in first.stdout
-    assert ("Contact.csv, line 8, column 2 (ACCOUNTID): no AccountId: a contact outside any"
-            " account") in first.stdout
+    assert (
+        "Contact.csv, line 8, column 2 (ACCOUNTID): no AccountId: a contact outside any account"
+    ) in first.stdout
 
     mapping = tmp_path / "org.yaml"
     mapping.write_text((FIXTURES / "salesforce-mapping.yaml").read_text("utf-8"), "utf-8")
-    mapped = cli.invoke(app, ["import-crm", "salesforce", str(export), "--tenant", "cli-crm",
-                              "--mapping", str(mapping), "--json"])
+    mapped = cli.invoke(
+        app,
+        [
+            "import-crm",
+            "salesforce",
+            str(export),
+            "--tenant",
+            "cli-crm",
+            "--mapping",
+            str(mapping),
+            "--json",
+        ],
+    )
     assert mapped.exit_code == 0, mapped.output
     report = json.loads(mapped.stdout)
     assert report["review"] == []
     assert report["counts"]["Seat"]["created"] == 1
     assert report["counts"]["Opportunity"]["updated"] == 1
 
-    again = cli.invoke(app, ["import-crm", "salesforce", str(export), "--tenant", "cli-crm",
-                             "--mapping", str(mapping), "--json"])
+    again = cli.invoke(
+        app,
+        [
+            "import-crm",
+            "salesforce",
+            str(export),
+            "--tenant",
+            "cli-crm",
+            "--mapping",
+            str(mapping),
+            "--json",
+        ],
+    )
     assert json.loads(again.stdout)["changed"] is False
 
 
@@ -83,8 +115,18 @@ def test_unreadable_files_are_refused_and_nothing_is_written(
     assert "no HubSpot export" in none.output
     bad_mapping = tmp_path / "m.json"
     bad_mapping.write_text('{"stages": {"Pilot": "TRIAL"}}', encoding="utf-8")
-    refused = cli.invoke(app, ["import-crm", "hubspot", str(FIXTURES / "hubspot"), "--tenant",
-                               "cli-bad", "--mapping", str(bad_mapping)])
+    refused = cli.invoke(
+        app,
+        [
+            "import-crm",
+            "hubspot",
+            str(FIXTURES / "hubspot"),
+            "--tenant",
+            "cli-bad",
+            "--mapping",
+            str(bad_mapping),
+        ],
+    )
     assert refused.exit_code == 1
     assert '$.stages["Pilot"]: must be one of PROSPECTING' in refused.output
 
@@ -102,14 +144,46 @@ def test_plan_formats_and_the_brief(cli: CliRunner) -> None:
     tasks = cli.invoke(app, [*base, "--format", "hubspot-tasks"]).stdout
     assert tasks.startswith("Task Title,Notes,Due Date,Priority")
     assert json.loads(cli.invoke(app, [*base, "--json"]).stdout)["decisionRule"] == (
-        "ECONOMIC_BUYER")
-    brief = cli.invoke(app, ["brief", "--tenant", "cli-plans", "--opportunity",
-                             "opp-tessaro-lines", "--champion", "p-tessaro-stefan"])
+        "ECONOMIC_BUYER"
+    )
+    brief = cli.invoke(
+        app,
+        [
+            "brief",
+            "--tenant",
+            "cli-plans",
+            "--opportunity",
+            "opp-tessaro-lines",
+            "--champion",
+            "p-tessaro-stefan",
+        ],
+    )
     assert brief.exit_code == 0, brief.output
     assert "## 1. Reach Giulia Ferraro (Chief Financial Officer)" in brief.stdout
-    page = cli.invoke(app, ["brief", "--tenant", "cli-plans", "--opportunity",
-                            "opp-tessaro-lines", "--champion", "p-tessaro-stefan", "--html"])
+    page = cli.invoke(
+        app,
+        [
+            "brief",
+            "--tenant",
+            "cli-plans",
+            "--opportunity",
+            "opp-tessaro-lines",
+            "--champion",
+            "p-tessaro-stefan",
+            "--html",
+        ],
+    )
     assert page.stdout.startswith("<!doctype html>")
-    nobody = cli.invoke(app, ["brief", "--tenant", "cli-plans", "--opportunity",
-                              "opp-tessaro-lines", "--champion", "p-nobody"])
+    nobody = cli.invoke(
+        app,
+        [
+            "brief",
+            "--tenant",
+            "cli-plans",
+            "--opportunity",
+            "opp-tessaro-lines",
+            "--champion",
+            "p-nobody",
+        ],
+    )
     assert nobody.exit_code == 1

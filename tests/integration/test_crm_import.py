@@ -48,8 +48,12 @@ def export(source: str, **replaced: str) -> dict[str, str]:
 
 
 async def run(
-    database: Database, tenant: str, files: dict[str, str], source: CrmSource,
-    mapping: Any = None, dry_run: bool = False,
+    database: Database,
+    tenant: str,
+    files: dict[str, str],
+    source: CrmSource,
+    mapping: Any = None,
+    dry_run: bool = False,
 ) -> CrmReport:
     batch = read_export(source, files, mapping, TODAY)
     return await merge_batch(database, principal(tenant), batch, dry_run=dry_run, today=TODAY)
@@ -83,7 +87,8 @@ async def node(database: Database, tenant: str, label: str, key: str) -> dict[st
     rows = await query(
         database,
         f"MATCH (n:{label} {{tenantId: $t, externalId: $k}}) RETURN properties(n) AS p",
-        t=tenant, k=key,
+        t=tenant,
+        k=key,
     )
     assert rows, f"{label} {key} is not stored"
     return dict(rows[0]["p"])
@@ -123,16 +128,46 @@ async def test_a_salesforce_export_lands_with_every_messy_row_reported(
     report = await run(database, "sf-first", export("salesforce"), CrmSource.SALESFORCE)
 
     assert counts(report) == {
-        "Account": {"created": 3, "updated": 0, "unchanged": 0, "departed": 0, "review": 0,
-                    "skipped": 2},
-        "Stakeholder": {"created": 6, "updated": 0, "unchanged": 0, "departed": 1,
-                        "review": 0, "skipped": 3},
-        "ReportingLine": {"created": 2, "updated": 0, "unchanged": 2, "departed": 0,
-                          "review": 0, "skipped": 2},
-        "Opportunity": {"created": 5, "updated": 0, "unchanged": 0, "departed": 0,
-                        "review": 1, "skipped": 0},
-        "Seat": {"created": 5, "updated": 0, "unchanged": 0, "departed": 0, "review": 1,
-                 "skipped": 2},
+        "Account": {
+            "created": 3,
+            "updated": 0,
+            "unchanged": 0,
+            "departed": 0,
+            "review": 0,
+            "skipped": 2,
+        },
+        "Stakeholder": {
+            "created": 6,
+            "updated": 0,
+            "unchanged": 0,
+            "departed": 1,
+            "review": 0,
+            "skipped": 3,
+        },
+        "ReportingLine": {
+            "created": 2,
+            "updated": 0,
+            "unchanged": 2,
+            "departed": 0,
+            "review": 0,
+            "skipped": 2,
+        },
+        "Opportunity": {
+            "created": 5,
+            "updated": 0,
+            "unchanged": 0,
+            "departed": 0,
+            "review": 1,
+            "skipped": 0,
+        },
+        "Seat": {
+            "created": 5,
+            "updated": 0,
+            "unchanged": 0,
+            "departed": 0,
+            "review": 1,
+            "skipped": 2,
+        },
     }
     # the messy rows, each with its file, line and column
     assert problem_at(report, "Account.csv", 4) == [
@@ -150,8 +185,9 @@ async def test_a_salesforce_export_lands_with_every_messy_row_reported(
     assert problem_at(report, "Contact.csv", 7)[0].startswith("WARNING col 8: the contact")
     assert "private contact" in problem_at(report, "Contact.csv", 8)[0]
     assert "not a Salesforce Id" in problem_at(report, "Contact.csv", 10)[0]
-    assert "its account 001A000000UnkwnIAB is in neither" in problem_at(
-        report, "Contact.csv", 11)[0]
+    assert (
+        "its account 001A000000UnkwnIAB is in neither" in problem_at(report, "Contact.csv", 11)[0]
+    )
     assert problem_at(report, "Opportunity.csv", 5) == [
         "WARNING col 5: not a number: 'n/a'; amount left as it was",
         "WARNING col 7: not a date: '31/03/2025'; expected YYYY-MM-DD (a mapping file's"
@@ -163,8 +199,10 @@ async def test_a_salesforce_export_lands_with_every_messy_row_reported(
         " Sponsor' (APPROVER, line 4) outranks 'Influencer' (INFLUENCER), which is not used"
     ]
     assert "works at account" in problem_at(report, "OpportunityContactRole.csv", 8)[0]
-    assert "contact 003A000000ZzzzzIAB is in neither" in problem_at(
-        report, "OpportunityContactRole.csv", 10)[0]
+    assert (
+        "contact 003A000000ZzzzzIAB is in neither"
+        in problem_at(report, "OpportunityContactRole.csv", 10)[0]
+    )
     review = {(r.field, r.value): (r.suggestion, r.first.line) for r in report.review}
     assert review == {
         ("stage", "Technical Validation"): ("EVALUATION", 3),
@@ -187,7 +225,11 @@ async def test_a_salesforce_export_lands_with_every_messy_row_reported(
     assert await managers(database, "sf-first") == {DANA: CARLA, LEE: DANA}
     fleet = await node(database, "sf-first", "Opportunity", FLEET)
     assert (fleet["stage"], fleet["amount"], fleet["currency"], fleet["closeDate"]) == (
-        "PROPOSAL", 480000.0, "USD", "2027-03-31")
+        "PROPOSAL",
+        480000.0,
+        "USD",
+        "2027-03-31",
+    )
     assert fleet.get("outcome") is None
     assert "stage" not in await node(database, "sf-first", "Opportunity", ROBOTS)
     won = await node(database, "sf-first", "Opportunity", OLD_WIN)
@@ -231,7 +273,10 @@ async def test_a_dry_run_reports_the_same_and_writes_nothing(database: Database)
     changed = export("salesforce")["Contact.csv"].replace("Chief Financial Officer", "CFO")
     stored = await dump(database, "sf-dry")
     dry_update = await run(
-        database, "sf-dry", export("salesforce", Contact_csv=changed), CrmSource.SALESFORCE,
+        database,
+        "sf-dry",
+        export("salesforce", Contact_csv=changed),
+        CrmSource.SALESFORCE,
         dry_run=True,
     )
     assert dry_update.counts["Stakeholder"].updated == 1
@@ -239,12 +284,12 @@ async def test_a_dry_run_reports_the_same_and_writes_nothing(database: Database)
 
 
 async def test_a_mapping_file_brings_custom_values_into_the_map(database: Database) -> None:
-    mapping = {"roles": {"Procurement Lead": "PROCUREMENT"},
-               "stages": {"technical validation": "EVALUATION"}}
+    mapping = {
+        "roles": {"Procurement Lead": "PROCUREMENT"},
+        "stages": {"technical validation": "EVALUATION"},
+    }
     await run(database, "sf-mapped", export("salesforce"), CrmSource.SALESFORCE)
-    report = await run(
-        database, "sf-mapped", export("salesforce"), CrmSource.SALESFORCE, mapping
-    )
+    report = await run(database, "sf-mapped", export("salesforce"), CrmSource.SALESFORCE, mapping)
     assert report.review == []
     assert report.counts["Seat"].created == 1
     assert report.counts["Opportunity"].updated == 1
@@ -262,13 +307,19 @@ async def test_crm_owned_fields_follow_the_crm_and_are_audited(database: Databas
     )
     deals = (
         export("salesforce")["Opportunity.csv"]
-        .replace("Proposal/Price Quote,480000,USD,2027-03-31,false,false",
-                 "Closed Won,510000,USD,2026-05-20,true,true")
-        .replace("Pilot 2024,Closed Won,50000,USD,2024-06-30,true,true",
-                 "Pilot 2024,Negotiation/Review,50000,USD,2024-06-30,false,false")
+        .replace(
+            "Proposal/Price Quote,480000,USD,2027-03-31,false,false",
+            "Closed Won,510000,USD,2026-05-20,true,true",
+        )
+        .replace(
+            "Pilot 2024,Closed Won,50000,USD,2024-06-30,true,true",
+            "Pilot 2024,Negotiation/Review,50000,USD,2024-06-30,false,false",
+        )
     )
     report = await run(
-        database, "sf-owned", export("salesforce", Contact_csv=contacts, Opportunity_csv=deals),
+        database,
+        "sf-owned",
+        export("salesforce", Contact_csv=contacts, Opportunity_csv=deals),
         CrmSource.SALESFORCE,
     )
     assert report.counts["Stakeholder"].updated == 1
@@ -280,10 +331,17 @@ async def test_crm_owned_fields_follow_the_crm_and_are_audited(database: Databas
     assert await managers(database, "sf-owned") == {LEE: CARLA}
     fleet = await node(database, "sf-owned", "Opportunity", FLEET)
     assert (fleet["stage"], fleet["amount"], fleet["outcome"], fleet["closedAt"]) == (
-        "CLOSED_WON", 510000.0, "WON", "2026-05-20")
+        "CLOSED_WON",
+        510000.0,
+        "WON",
+        "2026-05-20",
+    )
     reopened = await node(database, "sf-owned", "Opportunity", OLD_WIN)
     assert (reopened["stage"], reopened.get("outcome"), reopened.get("closedAt")) == (
-        "NEGOTIATION", None, None)
+        "NEGOTIATION",
+        None,
+        None,
+    )
     changes = await query(
         database,
         "MATCH (c:Change {tenantId: $t, action: 'UPDATE'}) "
@@ -336,13 +394,16 @@ async def test_a_contact_that_moved_account_is_marked_departed_not_moved(
     assert carla["leftAt"] == TODAY.isoformat()
     assert report.counts["Stakeholder"].departed == 1
     assert report.counts["Stakeholder"].review == 1
-    assert any(p.severity is Severity.WARNING and "marked as departed" in p.message
-               for p in report.problems)
+    assert any(
+        p.severity is Severity.WARNING and "marked as departed" in p.message
+        for p in report.problems
+    )
     rows = await query(
         database,
         "MATCH (:Stakeholder {tenantId: $t, externalId: $k})-[:WORKS_AT]->(a) "
         "RETURN a.externalId AS a",
-        t="sf-moved", k=CARLA,
+        t="sf-moved",
+        k=CARLA,
     )
     assert rows == [{"a": ACME}]
 
@@ -351,33 +412,72 @@ async def test_a_hubspot_export_and_its_rerun(database: Database) -> None:
     files = export("hubspot")
     report = await run(database, "hs-first", files, CrmSource.HUBSPOT)
     assert counts(report) == {
-        "Account": {"created": 3, "updated": 0, "unchanged": 0, "departed": 0, "review": 0,
-                    "skipped": 0},
-        "Stakeholder": {"created": 5, "updated": 0, "unchanged": 0, "departed": 0,
-                        "review": 0, "skipped": 1},
-        "ReportingLine": {"created": 0, "updated": 0, "unchanged": 0, "departed": 0,
-                          "review": 0, "skipped": 0},
-        "Opportunity": {"created": 3, "updated": 0, "unchanged": 0, "departed": 0,
-                        "review": 1, "skipped": 0},
-        "Seat": {"created": 5, "updated": 0, "unchanged": 0, "departed": 0, "review": 1,
-                 "skipped": 1},
+        "Account": {
+            "created": 3,
+            "updated": 0,
+            "unchanged": 0,
+            "departed": 0,
+            "review": 0,
+            "skipped": 0,
+        },
+        "Stakeholder": {
+            "created": 5,
+            "updated": 0,
+            "unchanged": 0,
+            "departed": 0,
+            "review": 0,
+            "skipped": 1,
+        },
+        "ReportingLine": {
+            "created": 0,
+            "updated": 0,
+            "unchanged": 0,
+            "departed": 0,
+            "review": 0,
+            "skipped": 0,
+        },
+        "Opportunity": {
+            "created": 3,
+            "updated": 0,
+            "unchanged": 0,
+            "departed": 0,
+            "review": 1,
+            "skipped": 0,
+        },
+        "Seat": {
+            "created": 5,
+            "updated": 0,
+            "unchanged": 0,
+            "departed": 0,
+            "review": 1,
+            "skipped": 1,
+        },
     }
     committee = await seats(database, "hs-first")
     mia = committee["202", "301"]
     assert (mia["role"], mia["stance"], mia["crmStance"]) == (
-        "DECISION_MAKER", "CHAMPION", "CHAMPION")
+        "DECISION_MAKER",
+        "CHAMPION",
+        "CHAMPION",
+    )
     assert committee["204", "301"]["stance"] == "BLOCKER"
     assert committee["201", "301"]["stance"] == "UNKNOWN"
     imports = await query(
         database,
-        "MATCH (c:Change {tenantId: $t, action: 'IMPORT'}) RETURN c.newValue AS v", t="hs-first"
+        "MATCH (c:Change {tenantId: $t, action: 'IMPORT'}) RETURN c.newValue AS v",
+        t="hs-first",
     )
     summaries = sorted((json.loads(r["v"]) for r in imports), key=len)  # one per account
     assert summaries == [
         {"source": "HUBSPOT", "Account created": 1},
         {"source": "HUBSPOT", "Account created": 1},
-        {"source": "HUBSPOT", "Account created": 1, "Opportunity created": 3,
-         "Seat created": 5, "Stakeholder created": 5},
+        {
+            "source": "HUBSPOT",
+            "Account created": 1,
+            "Opportunity created": 3,
+            "Seat created": 5,
+            "Stakeholder created": 5,
+        },
     ]
     before = await dump(database, "hs-first")
     again = await run(database, "hs-first", files, CrmSource.HUBSPOT)

@@ -29,8 +29,14 @@ STATEMENTS = {
     "create seats": crm.CREATE_SEATS,
     "update seats": crm.UPDATE_SEATS,
 }
-SCANS = ("NodeIndexSeek", "NodeIndexScan", "NodeByLabelScan", "AllNodesScan",
-         "UndirectedRelationshipTypeScan", "DirectedRelationshipTypeScan")
+SCANS = (
+    "NodeIndexSeek",
+    "NodeIndexScan",
+    "NodeByLabelScan",
+    "AllNodesScan",
+    "UndirectedRelationshipTypeScan",
+    "DirectedRelationshipTypeScan",
+)
 
 
 def _operators(plan: dict[str, Any]) -> list[str]:
@@ -43,7 +49,11 @@ def _operators(plan: dict[str, Any]) -> list[str]:
 async def _plan(database: Database, query: str) -> list[str]:
     async def work(tx: AsyncManagedTransaction) -> list[str]:
         result = await tx.run(
-            f"CYPHER replan=force EXPLAIN {query}", rows=[], keys=[], tenantId="t", now="n",
+            f"CYPHER replan=force EXPLAIN {query}",
+            rows=[],
+            keys=[],
+            tenantId="t",
+            now="n",
             actor="a",
         )
         summary = await result.consume()
@@ -57,7 +67,10 @@ async def _plan(database: Database, query: str) -> list[str]:
 async def test_no_statement_scans_on_an_empty_store(database: Database, name: str) -> None:
     operators = await _plan(database, STATEMENTS[name])
     assert not [op for op in operators if op in SCANS], (name, operators)
-    seeks = {"NodeUniqueIndexSeek"} if name.startswith("resolve") else {
-        "NodeByElementIdSeek", "DirectedRelationshipByElementIdSeek"}
+    seeks = (
+        {"NodeUniqueIndexSeek"}
+        if name.startswith("resolve")
+        else {"NodeByElementIdSeek", "DirectedRelationshipByElementIdSeek"}
+    )
     if not name.startswith("create Account"):
         assert seeks & set(operators), (name, operators)

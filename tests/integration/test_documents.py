@@ -35,80 +35,140 @@ def account_document() -> dict[str, Any]:
             ],
             "arguments": [
                 {
-                    "externalId": "a-peers", "title": "Three of your peers run on us",
-                    "kind": "HERD", "talkTrack": "Name them.", "proofPoints": ["Globex", "Initech"],
+                    "externalId": "a-peers",
+                    "title": "Three of your peers run on us",
+                    "kind": "HERD",
+                    "talkTrack": "Name them.",
+                    "proofPoints": ["Globex", "Initech"],
                     "cites": ["acct-acme"],
                     "addresses": [{"concern": "c-downtime", "fit": 0.7}],
                 },
                 {
-                    "externalId": "a-roi", "title": "Pays back in 9 months", "kind": "ROI",
-                    "addresses": [{"concern": "c-cost", "fit": 0.9},
-                                  {"concern": "c-downtime", "fit": 0.2}],
+                    "externalId": "a-roi",
+                    "title": "Pays back in 9 months",
+                    "kind": "ROI",
+                    "addresses": [
+                        {"concern": "c-cost", "fit": 0.9},
+                        {"concern": "c-downtime", "fit": 0.2},
+                    ],
                 },
             ],
         },
-        "accounts": [{
-            "externalId": "acct-acme", "name": "Acme Logistics", "industry": "Logistics",
-            "employees": 5400, "region": "EMEA", "domain": "acme.example", "isReference": True,
-            "stakeholders": [
-                {
-                    "externalId": "p-dana", "name": "Dana Whitfield", "title": "VP Operations",
-                    "department": "Operations", "seniority": "VP", "reportsTo": "p-cfo",
-                    "email": "dana@acme.example", "lastVerifiedAt": "2026-01-15",
-                    "concerns": [{"concern": "c-downtime", "weight": 0.9}],
-                    "coachedOn": [{"argument": "a-peers", "readiness": 0.4,
-                                   "at": "2026-02-01T09:00:00+00:00"}],
-                    "heard": [{"argument": "a-roi", "reception": "NEGATIVE"}],
-                },
-                {"externalId": "p-cfo", "name": "Carla Ortiz", "title": "CFO",
-                 "seniority": "C_LEVEL", "concerns": [{"concern": "c-cost", "weight": 1}]},
-                {"externalId": "p-ivan", "name": "Ivan Petrov", "reportsTo": "p-cfo"},
-                {"externalId": "p-lee", "name": "Lee Chen", "reportsTo": "p-dana"},
-            ],
-            "influences": [
-                {"from": "p-dana", "to": "p-cfo", "strength": 0.8, "topics": ["RISK"],
-                 "evidence": "weekly 1:1"},
-                {"from": "p-lee", "to": "p-dana", "strength": 0.5},
-                {"from": "p-ivan", "to": "p-lee", "strength": 0.3},
-            ],
-            "conflicts": [{"from": "p-ivan", "to": "p-cfo", "strength": 0.6,
-                           "evidence": "budget fight"}],
-            "opportunities": [
-                {
-                    "externalId": "opp-fleet", "name": "Fleet telematics", "amount": 480000,
-                    "currency": "USD", "stage": "PROPOSAL", "closeDate": "2027-03-31",
-                    "decisionRule": "UNANIMOUS",
-                    "alternatives": [
-                        {"externalId": "alt-us", "name": "Our platform", "kind": "OURS"},
-                        {"externalId": "alt-sq", "name": "Keep spreadsheets",
-                         "kind": "STATUS_QUO"},
-                    ],
-                    "committee": [
-                        {"stakeholder": "p-cfo", "role": "ECONOMIC_BUYER", "stance": "NEUTRAL",
-                         "veto": True},
-                        {"stakeholder": "p-dana", "role": "INFLUENCER", "stance": "CHAMPION",
-                         "stanceEvidence": "asked for a pilot"},
-                        {"stakeholder": "p-ivan", "role": "TECHNICAL_EVALUATOR",
-                         "stance": "SKEPTIC", "voteWeight": 2},
-                    ],
-                    "advocacy": [
-                        {"stakeholder": "p-dana", "alternative": "alt-us", "strength": 0.9},
-                        {"stakeholder": "p-ivan", "alternative": "alt-sq", "strength": 0.6,
-                         "evidence": "built the spreadsheets"},
-                    ],
-                },
-                {
-                    "externalId": "opp-vote", "name": "Warehouse robots",
-                    "decisionRule": "THRESHOLD", "threshold": 0.66,
-                    "alternatives": [
-                        {"externalId": "alt-robots", "name": "Our robots", "kind": "OURS"}
-                    ],
-                    "committee": [
-                        {"stakeholder": "p-lee", "role": "USER_BUYER", "stance": "UNKNOWN"}
-                    ],
-                },
-            ],
-        }],
+        "accounts": [
+            {
+                "externalId": "acct-acme",
+                "name": "Acme Logistics",
+                "industry": "Logistics",
+                "employees": 5400,
+                "region": "EMEA",
+                "domain": "acme.example",
+                "isReference": True,
+                "stakeholders": [
+                    {
+                        "externalId": "p-dana",
+                        "name": "Dana Whitfield",
+                        "title": "VP Operations",
+                        "department": "Operations",
+                        "seniority": "VP",
+                        "reportsTo": "p-cfo",
+                        "email": "dana@acme.example",
+                        "lastVerifiedAt": "2026-01-15",
+                        "concerns": [{"concern": "c-downtime", "weight": 0.9}],
+                        "coachedOn": [
+                            {
+                                "argument": "a-peers",
+                                "readiness": 0.4,
+                                "at": "2026-02-01T09:00:00+00:00",
+                            }
+                        ],
+                        "heard": [{"argument": "a-roi", "reception": "NEGATIVE"}],
+                    },
+                    {
+                        "externalId": "p-cfo",
+                        "name": "Carla Ortiz",
+                        "title": "CFO",
+                        "seniority": "C_LEVEL",
+                        "concerns": [{"concern": "c-cost", "weight": 1}],
+                    },
+                    {"externalId": "p-ivan", "name": "Ivan Petrov", "reportsTo": "p-cfo"},
+                    {"externalId": "p-lee", "name": "Lee Chen", "reportsTo": "p-dana"},
+                ],
+                "influences": [
+                    {
+                        "from": "p-dana",
+                        "to": "p-cfo",
+                        "strength": 0.8,
+                        "topics": ["RISK"],
+                        "evidence": "weekly 1:1",
+                    },
+                    {"from": "p-lee", "to": "p-dana", "strength": 0.5},
+                    {"from": "p-ivan", "to": "p-lee", "strength": 0.3},
+                ],
+                "conflicts": [
+                    {"from": "p-ivan", "to": "p-cfo", "strength": 0.6, "evidence": "budget fight"}
+                ],
+                "opportunities": [
+                    {
+                        "externalId": "opp-fleet",
+                        "name": "Fleet telematics",
+                        "amount": 480000,
+                        "currency": "USD",
+                        "stage": "PROPOSAL",
+                        "closeDate": "2027-03-31",
+                        "decisionRule": "UNANIMOUS",
+                        "alternatives": [
+                            {"externalId": "alt-us", "name": "Our platform", "kind": "OURS"},
+                            {
+                                "externalId": "alt-sq",
+                                "name": "Keep spreadsheets",
+                                "kind": "STATUS_QUO",
+                            },
+                        ],
+                        "committee": [
+                            {
+                                "stakeholder": "p-cfo",
+                                "role": "ECONOMIC_BUYER",
+                                "stance": "NEUTRAL",
+                                "veto": True,
+                            },
+                            {
+                                "stakeholder": "p-dana",
+                                "role": "INFLUENCER",
+                                "stance": "CHAMPION",
+                                "stanceEvidence": "asked for a pilot",
+                            },
+                            {
+                                "stakeholder": "p-ivan",
+                                "role": "TECHNICAL_EVALUATOR",
+                                "stance": "SKEPTIC",
+                                "voteWeight": 2,
+                            },
+                        ],
+                        "advocacy": [
+                            {"stakeholder": "p-dana", "alternative": "alt-us", "strength": 0.9},
+                            {
+                                "stakeholder": "p-ivan",
+                                "alternative": "alt-sq",
+                                "strength": 0.6,
+                                "evidence": "built the spreadsheets",
+                            },
+                        ],
+                    },
+                    {
+                        "externalId": "opp-vote",
+                        "name": "Warehouse robots",
+                        "decisionRule": "THRESHOLD",
+                        "threshold": 0.66,
+                        "alternatives": [
+                            {"externalId": "alt-robots", "name": "Our robots", "kind": "OURS"}
+                        ],
+                        "committee": [
+                            {"stakeholder": "p-lee", "role": "USER_BUYER", "stance": "UNKNOWN"}
+                        ],
+                    },
+                ],
+            }
+        ],
     }
 
 
@@ -293,13 +353,18 @@ async def test_a_stakeholder_cannot_move_to_another_account(database: Database) 
     who = principal("t-move")
     await import_document(database, who, account_document())
     before = await counts(database)
-    other = {"accounts": [{
-        "externalId": "acct-globex", "name": "Globex",
-        "stakeholders": [{"externalId": "p-dana", "name": "Dana Whitfield"}],
-        "opportunities": [
-            {"externalId": "opp-fleet", "name": "Stolen", "decisionRule": "MAJORITY"}
-        ],
-    }]}
+    other = {
+        "accounts": [
+            {
+                "externalId": "acct-globex",
+                "name": "Globex",
+                "stakeholders": [{"externalId": "p-dana", "name": "Dana Whitfield"}],
+                "opportunities": [
+                    {"externalId": "opp-fleet", "name": "Stolen", "decisionRule": "MAJORITY"}
+                ],
+            }
+        ]
+    }
     with pytest.raises(InvalidInput) as caught:
         await import_document(database, who, other)
     assert [str(p) for p in caught.value.problems] == [
@@ -369,8 +434,16 @@ async def test_replace_keeps_citations_of_accounts_outside_the_document(
     database: Database,
 ) -> None:
     who = principal("t-cites")
-    northwind = {"accounts": [{"externalId": "acct-northwind", "name": "Northwind",
-                               "industry": "Logistics", "isReference": True}]}
+    northwind = {
+        "accounts": [
+            {
+                "externalId": "acct-northwind",
+                "name": "Northwind",
+                "industry": "Logistics",
+                "isReference": True,
+            }
+        ]
+    }
     await import_document(database, who, northwind)
     document = account_document()
     document["playbook"]["arguments"][0]["cites"] = ["acct-acme", "acct-northwind"]
@@ -390,12 +463,21 @@ async def test_merge_names_a_new_manager_and_may_reference_stored_stakeholders(
 ) -> None:
     who = principal("t-small-merge")
     await import_document(database, who, account_document())
-    small = {"accounts": [{
-        "externalId": "acct-acme", "name": "Acme Logistics", "industry": "Logistics",
-        "employees": 5400, "region": "EMEA", "domain": "acme.example", "isReference": True,
-        "stakeholders": [{"externalId": "p-lee", "name": "Lee Chen", "reportsTo": "p-cfo"}],
-        "influences": [{"from": "p-cfo", "to": "p-ivan", "strength": 0.4}],
-    }]}
+    small = {
+        "accounts": [
+            {
+                "externalId": "acct-acme",
+                "name": "Acme Logistics",
+                "industry": "Logistics",
+                "employees": 5400,
+                "region": "EMEA",
+                "domain": "acme.example",
+                "isReference": True,
+                "stakeholders": [{"externalId": "p-lee", "name": "Lee Chen", "reportsTo": "p-cfo"}],
+                "influences": [{"from": "p-cfo", "to": "p-ivan", "strength": 0.4}],
+            }
+        ]
+    }
     await import_document(database, who, small)
     exported = await export_document(database, who, account_external_id="acct-acme")
     people = {s["externalId"]: s for s in exported["accounts"][0]["stakeholders"]}
@@ -436,10 +518,17 @@ async def test_export_includes_arguments_addressing_the_accounts_concerns(
 ) -> None:
     who = principal("t-addressing")
     document = account_document()
-    document["playbook"]["arguments"].append({
-        "externalId": "a-uptime", "title": "Five nines", "kind": "GERMAN_SHEPHERD",
-        "addresses": [{"concern": "c-downtime", "fit": 1}, {"concern": "c-unrelated", "fit": 1}],
-    })
+    document["playbook"]["arguments"].append(
+        {
+            "externalId": "a-uptime",
+            "title": "Five nines",
+            "kind": "GERMAN_SHEPHERD",
+            "addresses": [
+                {"concern": "c-downtime", "fit": 1},
+                {"concern": "c-unrelated", "fit": 1},
+            ],
+        }
+    )
     document["playbook"]["concerns"].append(
         {"externalId": "c-unrelated", "name": "Unrelated", "category": "PERSONAL"}
     )
@@ -593,27 +682,39 @@ async def test_merge_mixes_new_and_stored_stakeholders_and_counts_each_change(
 ) -> None:
     who = principal("t-mixed-merge")
     first = await import_document(database, who, account_document())
-    small = {"accounts": [{
-        "externalId": "acct-acme", "name": "Acme Logistics", "industry": "Logistics",
-        "employees": 5400, "region": "EMEA", "domain": "acme.example", "isReference": True,
-        "stakeholders": [
-            {"externalId": "p-new", "name": "Nia Okafor", "reportsTo": "p-dana"},
-            {"externalId": "p-lee", "name": "Lee Chen", "reportsTo": "p-dana"},  # unchanged
-        ],
-        "influences": [
-            {"from": "p-new", "to": "p-cfo", "strength": 0.7},  # a new endpoint
-            {"from": "p-lee", "to": "p-dana", "strength": 0.55},  # stored, changed
-            {"from": "p-ivan", "to": "p-lee", "strength": 0.3},  # stored, unchanged
-        ],
-        "conflicts": [{"from": "p-new", "to": "p-ivan", "strength": 0.2}],
-    }]}
+    small = {
+        "accounts": [
+            {
+                "externalId": "acct-acme",
+                "name": "Acme Logistics",
+                "industry": "Logistics",
+                "employees": 5400,
+                "region": "EMEA",
+                "domain": "acme.example",
+                "isReference": True,
+                "stakeholders": [
+                    {"externalId": "p-new", "name": "Nia Okafor", "reportsTo": "p-dana"},
+                    {"externalId": "p-lee", "name": "Lee Chen", "reportsTo": "p-dana"},  # unchanged
+                ],
+                "influences": [
+                    {"from": "p-new", "to": "p-cfo", "strength": 0.7},  # a new endpoint
+                    {"from": "p-lee", "to": "p-dana", "strength": 0.55},  # stored, changed
+                    {"from": "p-ivan", "to": "p-lee", "strength": 0.3},  # stored, unchanged
+                ],
+                "conflicts": [{"from": "p-new", "to": "p-ivan", "strength": 0.2}],
+            }
+        ]
+    }
     summary = await import_document(database, who, small)
     assert summary.nodes["Stakeholder"] == ChangeCounts(created=1)
     assert summary.nodes["Account"] == ChangeCounts()
     # WORKS_AT and REPORTS_TO of p-new, its influence and its conflict; one strength
     assert summary.relationships == ChangeCounts(created=4, updated=1)
-    record = [c for c in await changes(database, who.tenant_id)
-              if c["action"] == "IMPORT" and c["entityKind"] == "Account"][-1]
+    record = [
+        c
+        for c in await changes(database, who.tenant_id)
+        if c["action"] == "IMPORT" and c["entityKind"] == "Account"
+    ][-1]
     assert record["entityId"] == first.accounts[0].id
     new_value = json.loads(record["newValue"])
     assert (new_value["created"], new_value["updated"], new_value["deleted"]) == (5, 1, 0)
@@ -621,8 +722,7 @@ async def test_merge_mixes_new_and_stored_stakeholders_and_counts_each_change(
     exported = unstamped(await export_document(database, who, account_external_id="acct-acme"))
     account = exported["accounts"][0]
     people = {s["externalId"]: s for s in account["stakeholders"]}
-    assert people["p-new"] == {"externalId": "p-new", "name": "Nia Okafor",
-                               "reportsTo": "p-dana"}
+    assert people["p-new"] == {"externalId": "p-new", "name": "Nia Okafor", "reportsTo": "p-dana"}
     assert {"from": "p-new", "to": "p-cfo", "strength": 0.7} in account["influences"]
     assert {"from": "p-lee", "to": "p-dana", "strength": 0.55} in account["influences"]
     assert {"from": "p-new", "to": "p-ivan", "strength": 0.2} in account["conflicts"]
@@ -635,9 +735,14 @@ async def test_merge_mixes_new_and_stored_stakeholders_and_counts_each_change(
 # statements may use one, however empty the store was when it was planned (a plan is cached
 # and, inside the import's one transaction, a scan also walks every uncommitted node).
 SCANS = {
-    "AllNodesScan", "NodeByLabelScan", "NodeIndexScan", "NodeUniqueIndexScan",
-    "DirectedRelationshipTypeScan", "UndirectedRelationshipTypeScan",
-    "DirectedAllRelationshipsScan", "UndirectedAllRelationshipsScan",
+    "AllNodesScan",
+    "NodeByLabelScan",
+    "NodeIndexScan",
+    "NodeUniqueIndexScan",
+    "DirectedRelationshipTypeScan",
+    "UndirectedRelationshipTypeScan",
+    "DirectedAllRelationshipsScan",
+    "UndirectedAllRelationshipsScan",
 }
 
 
@@ -658,8 +763,11 @@ async def test_import_statements_seek_and_never_buffer(database: Database) -> No
         statements += [rel.diff, rel.create]
         if rel.kind.props:
             statements.append(rel.update)
-    statements += [*documents.EXISTING.values(), *documents.RESOLVE.values(),
-                   *documents.ELSEWHERE.values()]
+    statements += [
+        *documents.EXISTING.values(),
+        *documents.RESOLVE.values(),
+        *documents.ELSEWHERE.values(),
+    ]
 
     async def explain(tx: AsyncManagedTransaction) -> dict[str, set[str]]:
         plans = {}

@@ -31,7 +31,7 @@ fragment Failure on UserError {
 """  # aliased: NotFoundError.kind (String) and Alternative.kind (an enum) cannot share a name
 DELETED = "... on DeletePayload { deletedId }"
 NASTY = [
-    "O'Brien \"the\" \\ back\\slash \\n not-a-newline",
+    'O\'Brien "the" \\ back\\slash \\n not-a-newline',
     "'}) MATCH (n) DETACH DELETE n //",
     "$tenantId {id: 1} `label` ${x} {{y}}",
     "Ünïcødé — 中文 — العربية — 🚩\nsecond line\ttab",
@@ -56,7 +56,9 @@ class Api:
 
     def as_(self, role: str | None = None, tenant: str | None = None) -> Api:
         return replace(
-            self, role=role or self.role, tenant=tenant or self.tenant,
+            self,
+            role=role or self.role,
+            tenant=tenant or self.tenant,
             actor=f"key_{role or self.role}",
         )
 
@@ -110,7 +112,8 @@ async def changes(api: Api, entity_id: str | None = None) -> list[dict[str, Any]
         api.database,
         "MATCH (c:Change) WHERE c.tenantId = $tenant AND ($id IS NULL OR c.entityId = $id) "
         "RETURN properties(c) AS c ORDER BY c.at, c.field",
-        tenant=api.tenant, id=entity_id,
+        tenant=api.tenant,
+        id=entity_id,
     )
     decoded = []
     for r in found:
@@ -135,7 +138,8 @@ async def tenant_nodes(api: Api) -> dict[str, int]:
 async def tenant_edges(api: Api) -> int:
     found = await rows(
         api.database,
-        "MATCH (a)-[r]->(b) WHERE a.tenantId = $tenant RETURN count(r) AS n", tenant=api.tenant
+        "MATCH (a)-[r]->(b) WHERE a.tenantId = $tenant RETURN count(r) AS n",
+        tenant=api.tenant,
     )
     return int(found[0]["n"])
 
@@ -183,14 +187,21 @@ async def world(api: Api) -> World:
 
 # --- nodes ----------------------------------------------------------------------------
 
-ACCOUNT_FIELDS = "... on Account { id externalId name industry employees region domain " \
+ACCOUNT_FIELDS = (
+    "... on Account { id externalId name industry employees region domain "
     "isReference createdAt updatedAt updatedBy }"
+)
 
 
 async def test_create_account_stores_every_field_and_audits_each(api: Api) -> None:
     values = {
-        "externalId": "crm-1", "name": "Acme", "industry": "Logistics", "employees": 5400,
-        "region": "EMEA", "domain": "acme.example", "isReference": False,
+        "externalId": "crm-1",
+        "name": "Acme",
+        "industry": "Logistics",
+        "employees": 5400,
+        "region": "EMEA",
+        "domain": "acme.example",
+        "isReference": False,
     }
     created = await api.ok("createAccount", ACCOUNT_FIELDS, input=values, reason="new logo")
     assert {k: created[k] for k in values} == values
@@ -210,16 +221,24 @@ async def test_update_changes_only_what_differs_and_audits_old_and_new(api: Api)
     before = await changes(api, account)
 
     updated = await api.ok(
-        "updateAccount", ACCOUNT_FIELDS, id=account,
-        input={"name": "Acme Group", "region": "EMEA"}, reason="rebrand",
+        "updateAccount",
+        ACCOUNT_FIELDS,
+        id=account,
+        input={"name": "Acme Group", "region": "EMEA"},
+        reason="rebrand",
     )
     assert (updated["name"], updated["region"], updated["industry"]) == (
-        "Acme Group", "EMEA", "Logistics"
+        "Acme Group",
+        "EMEA",
+        "Logistics",
     )
     assert updated["updatedAt"] > updated["createdAt"]
-    [record] = (await changes(api, account))[len(before):]
+    [record] = (await changes(api, account))[len(before) :]
     assert (record["action"], record["field"], record["oldValue"], record["newValue"]) == (
-        "UPDATE", "name", "Acme", "Acme Group"
+        "UPDATE",
+        "name",
+        "Acme",
+        "Acme Group",
     )
     assert record["reason"] == "rebrand"
 
@@ -257,14 +276,22 @@ async def test_explicit_null_clears_an_optional_field_and_is_refused_for_a_requi
 async def test_stakeholder_lifecycle_works_at_its_account(world: World) -> None:
     api = world.api
     created = await api.ok(
-        "createStakeholder", "... on Stakeholder { id name seniority account { id } }",
-        input={"accountId": world["account"], "name": "Erin", "seniority": "VP",
-               "email": "erin@acme.example", "lastVerifiedAt": "2026-01-15"},
+        "createStakeholder",
+        "... on Stakeholder { id name seniority account { id } }",
+        input={
+            "accountId": world["account"],
+            "name": "Erin",
+            "seniority": "VP",
+            "email": "erin@acme.example",
+            "lastVerifiedAt": "2026-01-15",
+        },
     )
     assert created["account"] == {"id": world["account"]}
     assert created["seniority"] == "VP"
     updated = await api.ok(
-        "updateStakeholder", "... on Stakeholder { title seniority }", id=created["id"],
+        "updateStakeholder",
+        "... on Stakeholder { title seniority }",
+        id=created["id"],
         input={"title": "CFO", "seniority": "C_LEVEL"},
     )
     assert updated == {"__typename": "Stakeholder", "title": "CFO", "seniority": "C_LEVEL"}
@@ -282,7 +309,8 @@ async def test_a_child_needs_an_existing_parent_of_the_tenant(world: World) -> N
     assert (missing["entityKind"], missing["key"]) == ("Account", "acc_nope")
     stranger = world.api.as_(tenant=f"{world.api.tenant}-other")
     foreign = await stranger.fails(
-        "NOT_FOUND", "createAlternative",
+        "NOT_FOUND",
+        "createAlternative",
         input={"opportunityId": world["opportunity"], "name": "X", "kind": "BUILD"},
     )
     assert (foreign["entityKind"], foreign["key"]) == ("Opportunity", world["opportunity"])
@@ -293,20 +321,32 @@ async def test_opportunity_and_alternative_lifecycle(world: World) -> None:
     opportunity = await api.ok(
         "createOpportunity",
         "... on Opportunity { id amount closeDate decisionRule threshold account { id } }",
-        input={"accountId": world["account"], "name": "Renewal", "amount": 120000,
-               "currency": "USD", "stage": "PROPOSAL", "closeDate": "2027-03-31",
-               "decisionRule": "THRESHOLD", "threshold": 0.6},
+        input={
+            "accountId": world["account"],
+            "name": "Renewal",
+            "amount": 120000,
+            "currency": "USD",
+            "stage": "PROPOSAL",
+            "closeDate": "2027-03-31",
+            "decisionRule": "THRESHOLD",
+            "threshold": 0.6,
+        },
     )
     assert (opportunity["closeDate"], opportunity["decisionRule"], opportunity["threshold"]) == (
-        "2027-03-31", "THRESHOLD", 0.6
+        "2027-03-31",
+        "THRESHOLD",
+        0.6,
     )
     assert opportunity["account"] == {"id": world["account"]}
     alternative = await api.ok(
-        "createAlternative", "... on Alternative { id kind }",
+        "createAlternative",
+        "... on Alternative { id kind }",
         input={"opportunityId": opportunity["id"], "name": "Spreadsheets", "kind": "STATUS_QUO"},
     )
     renamed = await api.ok(
-        "updateAlternative", "... on Alternative { name kind }", id=alternative["id"],
+        "updateAlternative",
+        "... on Alternative { name kind }",
+        id=alternative["id"],
         input={"name": "Keep spreadsheets", "kind": "BUILD"},
     )
     assert (renamed["name"], renamed["kind"]) == ("Keep spreadsheets", "BUILD")
@@ -320,24 +360,30 @@ async def test_opportunity_and_alternative_lifecycle(world: World) -> None:
 async def test_deleting_an_opportunity_removes_its_alternatives_and_seats(world: World) -> None:
     api = world.api
     await api.ok(
-        "createSeat", input={"stakeholderId": world["dana"], "opportunityId": world["opportunity"],
-                             "role": "APPROVER"},
+        "createSeat",
+        input={
+            "stakeholderId": world["dana"],
+            "opportunityId": world["opportunity"],
+            "role": "APPROVER",
+        },
     )
     await api.ok(
-        "createAdvocacy", input={"stakeholderId": world["dana"], "alternativeId": world["ours"],
-                                 "strength": 0.9},
+        "createAdvocacy",
+        input={"stakeholderId": world["dana"], "alternativeId": world["ours"], "strength": 0.9},
     )
     await api.ok("deleteOpportunity", DELETED, id=world["opportunity"], reason="lost")
     nodes = await tenant_nodes(api)
     assert (nodes["Opportunity"], nodes["Alternative"], nodes["Stakeholder"]) == (1, 1, 4)
     seats = await rows(
-        api.database, "MATCH (s:Stakeholder {id: $id})-[r]->() RETURN type(r) AS t",
+        api.database,
+        "MATCH (s:Stakeholder {id: $id})-[r]->() RETURN type(r) AS t",
         id=world["dana"],
     )
     assert [s["t"] for s in seats] == ["WORKS_AT"]
     deletions = [r for r in await changes(api) if r["action"] == "DELETE"]
     assert {(r["entityKind"], r["entityId"]) for r in deletions} == {
-        ("Opportunity", world["opportunity"]), ("Alternative", world["ours"])
+        ("Opportunity", world["opportunity"]),
+        ("Alternative", world["ours"]),
     }
     assert {r["reason"] for r in deletions} == {"lost"}
 
@@ -347,36 +393,52 @@ async def test_deleting_an_account_removes_everything_under_it(world: World) -> 
     await api.ok(
         "createInfluence", input={"fromId": world["dana"], "toId": world["cfo"], "strength": 0.5}
     )
-    await api.ok("createCitation", input={"argumentId": world["argument"],
-                                           "accountId": world["reference"]})
+    await api.ok(
+        "createCitation", input={"argumentId": world["argument"], "accountId": world["reference"]}
+    )
     await api.ok("deleteAccount", DELETED, id=world["account"])
     nodes = await tenant_nodes(api)
-    assert nodes == {"Account": 2, "Stakeholder": 1, "Opportunity": 1, "Alternative": 1,
-                     "Concern": 1, "Argument": 1}
+    assert nodes == {
+        "Account": 2,
+        "Stakeholder": 1,
+        "Opportunity": 1,
+        "Alternative": 1,
+        "Concern": 1,
+        "Argument": 1,
+    }
     deleted = {r["entityId"] for r in await changes(api) if r["action"] == "DELETE"}
-    assert deleted == {world[k] for k in ("account", "dana", "cfo", "ivan", "opportunity",
-                                          "ours")}
+    assert deleted == {world[k] for k in ("account", "dana", "cfo", "ivan", "opportunity", "ours")}
     assert await tenant_edges(api) == 4  # two WORKS_AT/HAS_OPPORTUNITY/CONSIDERS + citation
 
 
 async def test_playbook_concern_and_argument_lifecycle(api: Api) -> None:
     concern = await api.ok(
-        "createConcern", "... on Concern { id category }",
+        "createConcern",
+        "... on Concern { id category }",
         input={"name": "Downtime", "category": "RISK", "externalId": "c-downtime"},
     )
     argument = await api.ok(
-        "createArgument", "... on Argument { id title kind talkTrack proofPoints }",
-        input={"title": "Peers", "kind": "HERD", "talkTrack": "Three of your peers…",
-               "proofPoints": ["Northwind", "Initech"]},
+        "createArgument",
+        "... on Argument { id title kind talkTrack proofPoints }",
+        input={
+            "title": "Peers",
+            "kind": "HERD",
+            "talkTrack": "Three of your peers…",
+            "proofPoints": ["Northwind", "Initech"],
+        },
     )
     assert argument["proofPoints"] == ["Northwind", "Initech"]
     changed = await api.ok(
-        "updateConcern", "... on Concern { category }", id=concern["id"],
+        "updateConcern",
+        "... on Concern { category }",
+        id=concern["id"],
         input={"category": "FINANCIAL"},
     )
     assert changed["category"] == "FINANCIAL"
     points = await api.ok(
-        "updateArgument", "... on Argument { proofPoints talkTrack }", id=argument["id"],
+        "updateArgument",
+        "... on Argument { proofPoints talkTrack }",
+        id=argument["id"],
         input={"proofPoints": ["Northwind"], "talkTrack": None},
     )
     assert points["proofPoints"] == ["Northwind"]
@@ -409,28 +471,83 @@ class RelationshipCase:
 
 
 RELATIONSHIPS = [
-    RelationshipCase("Influence", "fromId", "toId", "dana", "cfo",
-                     {"strength": 0.8, "topics": ["RISK"], "evidence": "ex-colleagues"},
-                     {"strength": 0.5, "topics": []}),
-    RelationshipCase("Conflict", "fromId", "toId", "ivan", "cfo", {"strength": 0.6},
-                     {"strength": 0.3, "evidence": "budget fight"}),
+    RelationshipCase(
+        "Influence",
+        "fromId",
+        "toId",
+        "dana",
+        "cfo",
+        {"strength": 0.8, "topics": ["RISK"], "evidence": "ex-colleagues"},
+        {"strength": 0.5, "topics": []},
+    ),
+    RelationshipCase(
+        "Conflict",
+        "fromId",
+        "toId",
+        "ivan",
+        "cfo",
+        {"strength": 0.6},
+        {"strength": 0.3, "evidence": "budget fight"},
+    ),
     RelationshipCase("ReportingLine", "stakeholderId", "managerId", "dana", "cfo", {}, None),
-    RelationshipCase("Seat", "stakeholderId", "opportunityId", "cfo", "opportunity",
-                     {"role": "ECONOMIC_BUYER", "stance": "NEUTRAL", "veto": True},
-                     {"stance": "SUPPORTER", "voteWeight": 2.0}),
-    RelationshipCase("Advocacy", "stakeholderId", "alternativeId", "dana", "ours",
-                     {"strength": 0.9}, {"strength": 0.4}),
-    RelationshipCase("StakeholderConcern", "stakeholderId", "concernId", "cfo", "concern",
-                     {"weight": 0.9}, {"weight": 0.2}),
-    RelationshipCase("ArgumentFit", "argumentId", "concernId", "argument", "concern",
-                     {"fit": 0.7}, {"fit": 1.0}, account=None),
-    RelationshipCase("Citation", "argumentId", "accountId", "argument", "reference", {}, None,
-                     account=None),
-    RelationshipCase("Coaching", "stakeholderId", "argumentId", "dana", "argument",
-                     {"readiness": 0.4}, {"readiness": 0.8}),
-    RelationshipCase("Hearing", "stakeholderId", "argumentId", "cfo", "argument",
-                     {"reception": "NEGATIVE"},
-                     {"reception": "POSITIVE"}),
+    RelationshipCase(
+        "Seat",
+        "stakeholderId",
+        "opportunityId",
+        "cfo",
+        "opportunity",
+        {"role": "ECONOMIC_BUYER", "stance": "NEUTRAL", "veto": True},
+        {"stance": "SUPPORTER", "voteWeight": 2.0},
+    ),
+    RelationshipCase(
+        "Advocacy",
+        "stakeholderId",
+        "alternativeId",
+        "dana",
+        "ours",
+        {"strength": 0.9},
+        {"strength": 0.4},
+    ),
+    RelationshipCase(
+        "StakeholderConcern",
+        "stakeholderId",
+        "concernId",
+        "cfo",
+        "concern",
+        {"weight": 0.9},
+        {"weight": 0.2},
+    ),
+    RelationshipCase(
+        "ArgumentFit",
+        "argumentId",
+        "concernId",
+        "argument",
+        "concern",
+        {"fit": 0.7},
+        {"fit": 1.0},
+        account=None,
+    ),
+    RelationshipCase(
+        "Citation", "argumentId", "accountId", "argument", "reference", {}, None, account=None
+    ),
+    RelationshipCase(
+        "Coaching",
+        "stakeholderId",
+        "argumentId",
+        "dana",
+        "argument",
+        {"readiness": 0.4},
+        {"readiness": 0.8},
+    ),
+    RelationshipCase(
+        "Hearing",
+        "stakeholderId",
+        "argumentId",
+        "cfo",
+        "argument",
+        {"reception": "NEGATIVE"},
+        {"reception": "POSITIVE"},
+    ),
 ]
 
 
@@ -475,12 +592,14 @@ async def test_relationship_lifecycle(world: World, case: RelationshipCase) -> N
 
 async def test_a_missing_endpoint_is_named(world: World) -> None:
     missing = await world.api.fails(
-        "NOT_FOUND", "createInfluence",
+        "NOT_FOUND",
+        "createInfluence",
         input={"fromId": world["dana"], "toId": "stk_missing", "strength": 0.5},
     )
     assert (missing["entityKind"], missing["key"]) == ("Stakeholder", "stk_missing")
     wrong_label = await world.api.fails(
-        "NOT_FOUND", "createSeat",
+        "NOT_FOUND",
+        "createSeat",
         input={"stakeholderId": world["dana"], "opportunityId": world["ours"], "role": "LEGAL"},
     )
     assert (wrong_label["entityKind"], wrong_label["key"]) == ("Opportunity", world["ours"])
@@ -499,16 +618,22 @@ async def test_stance_changes_are_stamped_and_kept_with_their_evidence(world: Wo
     api = world.api
     ends = {"stakeholderId": world["cfo"], "opportunityId": world["opportunity"]}
     seat = await api.ok(
-        "createSeat", SEAT,
-        input={**ends, "role": "ECONOMIC_BUYER", "stance": "SKEPTIC",
-               "stanceEvidence": "pushed back on price"},
+        "createSeat",
+        SEAT,
+        input={
+            **ends,
+            "role": "ECONOMIC_BUYER",
+            "stance": "SKEPTIC",
+            "stanceEvidence": "pushed back on price",
+        },
     )
     assert (seat["veto"], seat["voteWeight"]) == (False, 1.0)
     assert seat["stanceUpdatedAt"] is not None
     role_only = await api.ok("updateSeat", SEAT, input={**ends, "role": "APPROVER"})
     assert role_only["stanceUpdatedAt"] == seat["stanceUpdatedAt"]
     moved = await api.ok(
-        "updateSeat", SEAT,
+        "updateSeat",
+        SEAT,
         input={**ends, "stance": "CHAMPION", "stanceEvidence": "asked for the contract"},
         reason="call on 3 March",
     )
@@ -538,7 +663,8 @@ async def test_coaching_at_defaults_to_now_and_moves_with_readiness(world: World
     )
     assert later["at"] > first["at"]
     given = await api.ok(
-        "updateCoaching", "... on Coaching { at }",
+        "updateCoaching",
+        "... on Coaching { at }",
         input={**ends, "readiness": 0.9, "at": "2026-01-01T00:00:00Z"},
     )
     assert given["at"] == "2026-01-01T00:00:00.000000+00:00"  # stored in UTC, microseconds
@@ -551,129 +677,275 @@ UNIT_OPEN = "must be in (0, 1]"
 SAME_ACCOUNT = "must belong to the same account as"
 
 INVALID: list[tuple[str, str, Inputs, str, str]] = [
-    ("strength 0", "createInfluence",
-     lambda w: {"fromId": w["dana"], "toId": w["cfo"], "strength": 0}, "input.strength", UNIT_OPEN),
-    ("strength above 1", "createInfluence",
-     lambda w: {"fromId": w["dana"], "toId": w["cfo"], "strength": 1.5}, "input.strength",
-     UNIT_OPEN),
-    ("conflict strength", "createConflict",
-     lambda w: {"fromId": w["dana"], "toId": w["cfo"], "strength": -0.1}, "input.strength",
-     UNIT_OPEN),
-    ("advocacy strength", "createAdvocacy",
-     lambda w: {"stakeholderId": w["dana"], "alternativeId": w["ours"], "strength": 0},
-     "input.strength", UNIT_OPEN),
-    ("weight", "createStakeholderConcern",
-     lambda w: {"stakeholderId": w["dana"], "concernId": w["concern"], "weight": 0},
-     "input.weight", UNIT_OPEN),
-    ("fit", "createArgumentFit",
-     lambda w: {"argumentId": w["argument"], "concernId": w["concern"], "fit": 1.01},
-     "input.fit", UNIT_OPEN),
-    ("readiness above 1", "createCoaching",
-     lambda w: {"stakeholderId": w["dana"], "argumentId": w["argument"], "readiness": 1.1},
-     "input.readiness", "must be in [0, 1]"),
-    ("readiness below 0", "createCoaching",
-     lambda w: {"stakeholderId": w["dana"], "argumentId": w["argument"], "readiness": -0.1},
-     "input.readiness", "must be in [0, 1]"),
-    ("vote weight", "createSeat",
-     lambda w: {"stakeholderId": w["dana"], "opportunityId": w["opportunity"],
-                "role": "APPROVER", "voteWeight": 0},
-     "input.voteWeight", "must be greater than 0"),
-    ("threshold 0", "createOpportunity",
-     lambda w: {"accountId": w["account"], "name": "X", "threshold": 0}, "input.threshold",
-     UNIT_OPEN),
-    ("threshold above 1", "createOpportunity",
-     lambda w: {"accountId": w["account"], "name": "X", "threshold": 1.2}, "input.threshold",
-     UNIT_OPEN),
-    ("self-influence", "createInfluence",
-     lambda w: {"fromId": w["dana"], "toId": w["dana"], "strength": 0.5}, "input.toId",
-     "must differ from fromId"),
-    ("self-conflict", "createConflict",
-     lambda w: {"fromId": w["dana"], "toId": w["dana"], "strength": 0.5}, "input.toId",
-     "must differ from fromId"),
-    ("self-reporting", "createReportingLine",
-     lambda w: {"stakeholderId": w["dana"], "managerId": w["dana"]}, "input.managerId",
-     "must differ from stakeholderId"),
-    ("influence across accounts", "createInfluence",
-     lambda w: {"fromId": w["dana"], "toId": w["outsider"], "strength": 0.5}, "input.toId",
-     SAME_ACCOUNT),
-    ("conflict across accounts", "createConflict",
-     lambda w: {"fromId": w["outsider"], "toId": w["dana"], "strength": 0.5}, "input.toId",
-     SAME_ACCOUNT),
-    ("reporting across accounts", "createReportingLine",
-     lambda w: {"stakeholderId": w["dana"], "managerId": w["outsider"]}, "input.managerId",
-     SAME_ACCOUNT),
-    ("seat outside the account", "createSeat",
-     lambda w: {"stakeholderId": w["outsider"], "opportunityId": w["opportunity"],
-                "role": "APPROVER"},
-     "input.opportunityId", SAME_ACCOUNT),
-    ("advocacy for another account's alternative", "createAdvocacy",
-     lambda w: {"stakeholderId": w["dana"], "alternativeId": w["other_alternative"],
-                "strength": 0.5},
-     "input.alternativeId", SAME_ACCOUNT),
-    ("long name", "createAccount", lambda w: {"name": "x" * 501}, "input.name",
-     "must be at most 500 characters"),
-    ("long talk track", "createArgument",
-     lambda w: {"title": "T", "kind": "ROI", "talkTrack": "x" * 10_001}, "input.talkTrack",
-     "must be at most 10,000 characters"),
-    ("long evidence", "createInfluence",
-     lambda w: {"fromId": w["dana"], "toId": w["cfo"], "strength": 0.5,
-                "evidence": "x" * 10_001},
-     "input.evidence", "must be at most 10,000 characters"),
-    ("blank name", "createConcern", lambda w: {"name": "  ", "category": "RISK"}, "input.name",
-     "must not be blank"),
-    ("negative amount", "createOpportunity",
-     lambda w: {"accountId": w["account"], "name": "X", "amount": -5}, "input.amount",
-     "must be between 0 and"),
-    ("too many proof points", "createArgument",
-     lambda w: {"title": "T", "kind": "ROI", "proofPoints": ["p"] * 101}, "input.proofPoints",
-     "has 101 items; the cap is 100"),
+    (
+        "strength 0",
+        "createInfluence",
+        lambda w: {"fromId": w["dana"], "toId": w["cfo"], "strength": 0},
+        "input.strength",
+        UNIT_OPEN,
+    ),
+    (
+        "strength above 1",
+        "createInfluence",
+        lambda w: {"fromId": w["dana"], "toId": w["cfo"], "strength": 1.5},
+        "input.strength",
+        UNIT_OPEN,
+    ),
+    (
+        "conflict strength",
+        "createConflict",
+        lambda w: {"fromId": w["dana"], "toId": w["cfo"], "strength": -0.1},
+        "input.strength",
+        UNIT_OPEN,
+    ),
+    (
+        "advocacy strength",
+        "createAdvocacy",
+        lambda w: {"stakeholderId": w["dana"], "alternativeId": w["ours"], "strength": 0},
+        "input.strength",
+        UNIT_OPEN,
+    ),
+    (
+        "weight",
+        "createStakeholderConcern",
+        lambda w: {"stakeholderId": w["dana"], "concernId": w["concern"], "weight": 0},
+        "input.weight",
+        UNIT_OPEN,
+    ),
+    (
+        "fit",
+        "createArgumentFit",
+        lambda w: {"argumentId": w["argument"], "concernId": w["concern"], "fit": 1.01},
+        "input.fit",
+        UNIT_OPEN,
+    ),
+    (
+        "readiness above 1",
+        "createCoaching",
+        lambda w: {"stakeholderId": w["dana"], "argumentId": w["argument"], "readiness": 1.1},
+        "input.readiness",
+        "must be in [0, 1]",
+    ),
+    (
+        "readiness below 0",
+        "createCoaching",
+        lambda w: {"stakeholderId": w["dana"], "argumentId": w["argument"], "readiness": -0.1},
+        "input.readiness",
+        "must be in [0, 1]",
+    ),
+    (
+        "vote weight",
+        "createSeat",
+        lambda w: {
+            "stakeholderId": w["dana"],
+            "opportunityId": w["opportunity"],
+            "role": "APPROVER",
+            "voteWeight": 0,
+        },
+        "input.voteWeight",
+        "must be greater than 0",
+    ),
+    (
+        "threshold 0",
+        "createOpportunity",
+        lambda w: {"accountId": w["account"], "name": "X", "threshold": 0},
+        "input.threshold",
+        UNIT_OPEN,
+    ),
+    (
+        "threshold above 1",
+        "createOpportunity",
+        lambda w: {"accountId": w["account"], "name": "X", "threshold": 1.2},
+        "input.threshold",
+        UNIT_OPEN,
+    ),
+    (
+        "self-influence",
+        "createInfluence",
+        lambda w: {"fromId": w["dana"], "toId": w["dana"], "strength": 0.5},
+        "input.toId",
+        "must differ from fromId",
+    ),
+    (
+        "self-conflict",
+        "createConflict",
+        lambda w: {"fromId": w["dana"], "toId": w["dana"], "strength": 0.5},
+        "input.toId",
+        "must differ from fromId",
+    ),
+    (
+        "self-reporting",
+        "createReportingLine",
+        lambda w: {"stakeholderId": w["dana"], "managerId": w["dana"]},
+        "input.managerId",
+        "must differ from stakeholderId",
+    ),
+    (
+        "influence across accounts",
+        "createInfluence",
+        lambda w: {"fromId": w["dana"], "toId": w["outsider"], "strength": 0.5},
+        "input.toId",
+        SAME_ACCOUNT,
+    ),
+    (
+        "conflict across accounts",
+        "createConflict",
+        lambda w: {"fromId": w["outsider"], "toId": w["dana"], "strength": 0.5},
+        "input.toId",
+        SAME_ACCOUNT,
+    ),
+    (
+        "reporting across accounts",
+        "createReportingLine",
+        lambda w: {"stakeholderId": w["dana"], "managerId": w["outsider"]},
+        "input.managerId",
+        SAME_ACCOUNT,
+    ),
+    (
+        "seat outside the account",
+        "createSeat",
+        lambda w: {
+            "stakeholderId": w["outsider"],
+            "opportunityId": w["opportunity"],
+            "role": "APPROVER",
+        },
+        "input.opportunityId",
+        SAME_ACCOUNT,
+    ),
+    (
+        "advocacy for another account's alternative",
+        "createAdvocacy",
+        lambda w: {
+            "stakeholderId": w["dana"],
+            "alternativeId": w["other_alternative"],
+            "strength": 0.5,
+        },
+        "input.alternativeId",
+        SAME_ACCOUNT,
+    ),
+    (
+        "long name",
+        "createAccount",
+        lambda w: {"name": "x" * 501},
+        "input.name",
+        "must be at most 500 characters",
+    ),
+    (
+        "long talk track",
+        "createArgument",
+        lambda w: {"title": "T", "kind": "ROI", "talkTrack": "x" * 10_001},
+        "input.talkTrack",
+        "must be at most 10,000 characters",
+    ),
+    (
+        "long evidence",
+        "createInfluence",
+        lambda w: {
+            "fromId": w["dana"],
+            "toId": w["cfo"],
+            "strength": 0.5,
+            "evidence": "x" * 10_001,
+        },
+        "input.evidence",
+        "must be at most 10,000 characters",
+    ),
+    (
+        "blank name",
+        "createConcern",
+        lambda w: {"name": "  ", "category": "RISK"},
+        "input.name",
+        "must not be blank",
+    ),
+    (
+        "negative amount",
+        "createOpportunity",
+        lambda w: {"accountId": w["account"], "name": "X", "amount": -5},
+        "input.amount",
+        "must be between 0 and",
+    ),
+    (
+        "too many proof points",
+        "createArgument",
+        lambda w: {"title": "T", "kind": "ROI", "proofPoints": ["p"] * 101},
+        "input.proofPoints",
+        "has 101 items; the cap is 100",
+    ),
 ]
 
 
 @pytest.mark.parametrize(
-    ("mutation", "inputs", "path", "message"), [case[1:] for case in INVALID],
+    ("mutation", "inputs", "path", "message"),
+    [case[1:] for case in INVALID],
     ids=[case[0] for case in INVALID],
 )
 async def test_each_rule_is_reported_by_path_and_nothing_is_written(
     world: World, mutation: str, inputs: Inputs, path: str, message: str
 ) -> None:
-    before = (await tenant_nodes(world.api), await tenant_edges(world.api),
-              len(await changes(world.api)))
+    before = (
+        await tenant_nodes(world.api),
+        await tenant_edges(world.api),
+        len(await changes(world.api)),
+    )
     refused = await world.api.fails("INVALID_INPUT", mutation, input=inputs(world))
     assert [p["path"] for p in refused["problems"]] == [path]
     assert message in refused["problems"][0]["message"]
     assert path in refused["message"]
-    after = (await tenant_nodes(world.api), await tenant_edges(world.api),
-             len(await changes(world.api)))
+    after = (
+        await tenant_nodes(world.api),
+        await tenant_edges(world.api),
+        len(await changes(world.api)),
+    )
     assert after == before
 
 
 async def test_the_bounds_themselves_are_accepted(world: World) -> None:
     api = world.api
-    await api.ok("createInfluence", input={"fromId": world["dana"], "toId": world["cfo"],
-                                           "strength": 1})
-    await api.ok("createCoaching", input={"stakeholderId": world["dana"],
-                                          "argumentId": world["argument"], "readiness": 0})
-    await api.ok("createOpportunity", input={"accountId": world["account"], "name": "X",
-                                             "decisionRule": "THRESHOLD", "threshold": 1})
+    await api.ok(
+        "createInfluence", input={"fromId": world["dana"], "toId": world["cfo"], "strength": 1}
+    )
+    await api.ok(
+        "createCoaching",
+        input={"stakeholderId": world["dana"], "argumentId": world["argument"], "readiness": 0},
+    )
+    await api.ok(
+        "createOpportunity",
+        input={
+            "accountId": world["account"],
+            "name": "X",
+            "decisionRule": "THRESHOLD",
+            "threshold": 1,
+        },
+    )
 
 
 async def test_every_problem_is_reported_at_once(world: World) -> None:
     refused = await world.api.fails(
-        "INVALID_INPUT", "createInfluence",
-        input={"fromId": world["dana"], "toId": world["outsider"], "strength": 2,
-               "evidence": "x" * 10_001},
+        "INVALID_INPUT",
+        "createInfluence",
+        input={
+            "fromId": world["dana"],
+            "toId": world["outsider"],
+            "strength": 2,
+            "evidence": "x" * 10_001,
+        },
         reason="r" * 10_001,
     )
     assert sorted(p["path"] for p in refused["problems"]) == [
-        "input.evidence", "input.strength", "input.toId", "reason"
+        "input.evidence",
+        "input.strength",
+        "input.toId",
+        "reason",
     ]
     update = await world.api.fails(
-        "INVALID_INPUT", "updateArgument", id=world["argument"],
+        "INVALID_INPUT",
+        "updateArgument",
+        id=world["argument"],
         input={"title": "t" * 501, "kind": None, "proofPoints": ["ok", "p" * 10_001]},
     )
     assert [p["path"] for p in update["problems"]] == [
-        "input.title", "input.kind", "input.proofPoints[1]"
+        "input.title",
+        "input.kind",
+        "input.proofPoints[1]",
     ]
 
 
@@ -700,9 +972,7 @@ async def test_a_duplicate_external_id_is_a_conflict_naming_it(api: Api) -> None
     )
     assert "crm-42" in taken["message"]
     second = await api.new("Account", name="Other", externalId="crm-43")
-    moved = await api.fails(
-        "CONFLICT", "updateAccount", id=second, input={"externalId": "crm-42"}
-    )
+    moved = await api.fails("CONFLICT", "updateAccount", id=second, input={"externalId": "crm-42"})
     assert "crm-42" in moved["message"]
     # unique per tenant and label: another label or tenant may use it, and so may its owner
     await api.new("Stakeholder", accountId=first, name="Dana", externalId="crm-42")
@@ -722,9 +992,7 @@ async def test_another_tenants_ids_look_missing_and_stay_untouched(world: World)
     ]
     for mutation, arguments in attempts:
         foreign = await stranger.fails("NOT_FOUND", mutation, **arguments)
-        missing = await world.api.fails(
-            "NOT_FOUND", mutation, **{**arguments, "id": "acc_0000"}
-        )
+        missing = await world.api.fails("NOT_FOUND", mutation, **{**arguments, "id": "acc_0000"})
         assert foreign.keys() == missing.keys()
         assert foreign["key"] == arguments["id"]
     ends = {"fromId": world["dana"], "toId": world["cfo"]}
@@ -732,33 +1000,41 @@ async def test_another_tenants_ids_look_missing_and_stay_untouched(world: World)
     await world.api.ok("createInfluence", input={**ends, "strength": 0.5})
     await stranger.fails("NOT_FOUND", "updateInfluence", input={**ends, "strength": 0.9})
     await stranger.fails("NOT_FOUND", "deleteInfluence", **ends)
-    influence = await world.api.ok("updateInfluence", "... on Influence { strength }",
-                                   input=ends)
+    influence = await world.api.ok("updateInfluence", "... on Influence { strength }", input=ends)
     assert influence["strength"] == 0.5
     assert await tenant_nodes(world.api) == before
-    account = await world.api.execute("query($id: ID!) { account(id: $id) { name } }",
-                                      id=world["account"])
+    account = await world.api.execute(
+        "query($id: ID!) { account(id: $id) { name } }", id=world["account"]
+    )
     assert account["account"]["name"] == "Acme Logistics"
 
 
 async def test_a_viewer_is_refused_every_change_and_nothing_changes(world: World) -> None:
     viewer = world.api.as_(role="viewer")
-    before = (await tenant_nodes(world.api), await tenant_edges(world.api),
-              len(await changes(world.api)))
+    before = (
+        await tenant_nodes(world.api),
+        await tenant_edges(world.api),
+        len(await changes(world.api)),
+    )
     attempts: list[tuple[str, dict[str, Any]]] = [
         ("createAccount", {"input": {"name": "Nope"}}),
         ("updateAccount", {"id": world["account"], "input": {"name": "Nope"}}),
         ("deleteAccount", {"id": world["account"]}),
         ("deleteStakeholder", {"id": world["dana"]}),
-        ("createInfluence", {"input": {"fromId": world["dana"], "toId": world["cfo"],
-                                       "strength": 0.5}}),
+        (
+            "createInfluence",
+            {"input": {"fromId": world["dana"], "toId": world["cfo"], "strength": 0.5}},
+        ),
         ("deleteSeat", {"stakeholderId": world["dana"], "opportunityId": world["opportunity"]}),
     ]
     for mutation, arguments in attempts:
         refused = await viewer.fails("FORBIDDEN", mutation, **arguments)
         assert refused["__typename"] == "ForbiddenError"
-    after = (await tenant_nodes(world.api), await tenant_edges(world.api),
-             len(await changes(world.api)))
+    after = (
+        await tenant_nodes(world.api),
+        await tenant_edges(world.api),
+        len(await changes(world.api)),
+    )
     assert after == before
 
 
@@ -768,14 +1044,20 @@ async def test_a_viewer_is_refused_every_change_and_nothing_changes(world: World
 async def test_deleting_a_stakeholder_erases_their_personal_data_everywhere(world: World) -> None:
     api = world.api
     person = await api.new(
-        "Stakeholder", accountId=world["account"], name="Zelda Quist", title="Head of Ops",
-        email="zelda@acme.example", department="Operations", externalId="crm-zq",
+        "Stakeholder",
+        accountId=world["account"],
+        name="Zelda Quist",
+        title="Head of Ops",
+        email="zelda@acme.example",
+        department="Operations",
+        externalId="crm-zq",
     )
     await api.ok("updateStakeholder", id=person, input={"title": "COO", "name": "Zelda Q."})
-    await api.ok("createInfluence", input={"fromId": person, "toId": world["cfo"],
-                                           "strength": 0.7})
-    await api.ok("createSeat", input={"stakeholderId": person,
-                                      "opportunityId": world["opportunity"], "role": "APPROVER"})
+    await api.ok("createInfluence", input={"fromId": person, "toId": world["cfo"], "strength": 0.7})
+    await api.ok(
+        "createSeat",
+        input={"stakeholderId": person, "opportunityId": world["opportunity"], "role": "APPROVER"},
+    )
 
     await api.ok("deleteStakeholder", DELETED, id=person, reason="left the company")
 
@@ -784,7 +1066,9 @@ async def test_deleting_a_stakeholder_erases_their_personal_data_everywhere(worl
     records = await changes(api, person)
     deletion = records[-1]
     assert (deletion["action"], deletion["oldValue"], deletion["newValue"]) == (
-        "DELETE", {"externalId": "crm-zq"}, None
+        "DELETE",
+        {"externalId": "crm-zq"},
+        None,
     )
     assert deletion["reason"] == "left the company"
     for personal in ("Zelda", "Head of Ops", "COO", "zelda@acme.example"):
@@ -799,16 +1083,17 @@ async def test_deleting_a_stakeholder_erases_their_personal_data_everywhere(worl
 async def test_strings_are_stored_verbatim(world: World, text: str) -> None:
     api = world.api
     account = await api.ok(
-        "createAccount", "... on Account { id name industry externalId }",
-        input={"name": text, "industry": text, "externalId": text}, reason=text,
+        "createAccount",
+        "... on Account { id name industry externalId }",
+        input={"name": text, "industry": text, "externalId": text},
+        reason=text,
     )
     assert (account["name"], account["industry"], account["externalId"]) == (text, text, text)
-    read = await api.execute(
-        "query($x: String!) { account(externalId: $x) { name } }", x=text
-    )
+    read = await api.execute("query($x: String!) { account(externalId: $x) { name } }", x=text)
     assert read["account"]["name"] == text
     influence = await api.ok(
-        "createInfluence", "... on Influence { evidence }",
+        "createInfluence",
+        "... on Influence { evidence }",
         input={"fromId": world["dana"], "toId": world["cfo"], "strength": 0.5, "evidence": text},
     )
     assert influence["evidence"] == text

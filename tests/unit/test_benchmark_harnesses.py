@@ -20,25 +20,48 @@ from benchmarks.peers.report import NONE, Measurement, failures, median_of, tabl
 
 
 def api_stakeholder_body(strength: float = 0.5) -> dict:
-    return {"data": {"stakeholder": {
-        "id": "s1", "externalId": "p-1", "name": "Dana", "title": "VP",
-        "influences": [
-            {"strength": 0.8, "topics": ["RISK", "FINANCIAL"],
-             "to": {"id": "s3", "externalId": "p-3", "name": "Lee"}},
-            {"strength": strength, "topics": [], "to": {"id": "s2", "externalId": "p-2",
-                                                        "name": "Sam"}},
-        ]}}}
+    return {
+        "data": {
+            "stakeholder": {
+                "id": "s1",
+                "externalId": "p-1",
+                "name": "Dana",
+                "title": "VP",
+                "influences": [
+                    {
+                        "strength": 0.8,
+                        "topics": ["RISK", "FINANCIAL"],
+                        "to": {"id": "s3", "externalId": "p-3", "name": "Lee"},
+                    },
+                    {
+                        "strength": strength,
+                        "topics": [],
+                        "to": {"id": "s2", "externalId": "p-2", "name": "Sam"},
+                    },
+                ],
+            }
+        }
+    }
 
 
 def peer_stakeholder_body(count: int = 1) -> dict:
     node = {
-        "id": "s1", "externalId": "p-1", "name": "Dana", "title": "VP",
-        "influencesConnection": {"edges": [
-            {"properties": {"strength": 0.5, "topics": None},
-             "node": {"id": "s2", "externalId": "p-2", "name": "Sam"}},
-            {"properties": {"strength": 0.8, "topics": ["FINANCIAL", "RISK"]},
-             "node": {"id": "s3", "externalId": "p-3", "name": "Lee"}},
-        ]},
+        "id": "s1",
+        "externalId": "p-1",
+        "name": "Dana",
+        "title": "VP",
+        "influencesConnection": {
+            "edges": [
+                {
+                    "properties": {"strength": 0.5, "topics": None},
+                    "node": {"id": "s2", "externalId": "p-2", "name": "Sam"},
+                },
+                {
+                    "properties": {"strength": 0.8, "topics": ["FINANCIAL", "RISK"]},
+                    "node": {"id": "s3", "externalId": "p-3", "name": "Lee"},
+                },
+            ]
+        },
     }
     return {"data": {"stakeholders": [node] * count}}
 
@@ -72,8 +95,12 @@ def test_a_peer_answer_with_two_tenants_rows_is_refused():
 
 def test_graphql_errors_are_a_mismatch():
     with pytest.raises(w.Mismatch, match="LIMIT_EXCEEDED"):
-        w.api_first_stakeholders({"data": None, "errors": [
-            {"message": "cost limit", "extensions": {"code": "LIMIT_EXCEEDED"}}]})
+        w.api_first_stakeholders(
+            {
+                "data": None,
+                "errors": [{"message": "cost limit", "extensions": {"code": "LIMIT_EXCEEDED"}}],
+            }
+        )
 
 
 def test_first_difference_reports_lengths_and_missing_keys():
@@ -87,84 +114,214 @@ def test_reporting_lines_as_list_or_object_compare_equal():
     as_list = {**node, "reportsTo": [{"id": "m", "externalId": "p-m", "name": "M"}]}
     as_object = {**node, "reportsTo": {"id": "m", "externalId": "p-m", "name": "M"}}
     api = w.api_first_stakeholders(
-        {"data": {"account": {"stakeholders": {"edges": [{"node": as_list}]}}}})
+        {"data": {"account": {"stakeholders": {"edges": [{"node": as_list}]}}}}
+    )
     floor = w.floor_first_stakeholders({"stakeholders": [as_object]})
     assert api == floor
 
 
 def graph_bodies() -> tuple[dict, dict]:
     """One seated champion who advocates a rival, one unseated person, one alternative."""
-    api = {"data": {"accountGraph": {
-        "nodes": [
-            {"id": "s1", "externalId": "p-1", "kind": "Stakeholder", "label": "Dana",
-             "title": "VP", "department": "Ops", "seniority": "VP", "role": "ECONOMIC_BUYER",
-             "stance": "CHAMPION", "veto": True, "voteWeight": 2.0, "stanceEvidence": None,
-             "isApprover": True, "isChampion": True, "isOpponent": True,
-             "alternativeKind": None},
-            {"id": "s2", "externalId": "p-2", "kind": "Stakeholder", "label": "Sam",
-             "title": None, "department": "IT", "seniority": "IC", "role": None,
-             "stance": None, "veto": None, "voteWeight": None, "stanceEvidence": None,
-             "isApprover": False, "isChampion": False, "isOpponent": False,
-             "alternativeKind": None},
-            {"id": "x1", "externalId": "alt", "kind": "Alternative", "label": "Rival",
-             "title": None, "department": None, "seniority": None, "role": None,
-             "stance": None, "veto": None, "voteWeight": None, "stanceEvidence": None,
-             "isApprover": False, "isChampion": False, "isOpponent": False,
-             "alternativeKind": "COMPETITOR"},
-        ],
-        "edges": [
-            {"id": "INFLUENCES:s1:s2", "source": "s1", "target": "s2", "kind": "INFLUENCES",
-             "weight": 0.7, "topics": ["RISK"], "evidence": None},
-            {"id": "REPORTS_TO:s2:s1", "source": "s2", "target": "s1", "kind": "REPORTS_TO",
-             "weight": None, "topics": [], "evidence": None},
-            {"id": "ADVOCATES_FOR:s1:x1", "source": "s1", "target": "x1",
-             "kind": "ADVOCATES_FOR", "weight": 0.6, "topics": [], "evidence": None},
-        ]}}}
+    api = {
+        "data": {
+            "accountGraph": {
+                "nodes": [
+                    {
+                        "id": "s1",
+                        "externalId": "p-1",
+                        "kind": "Stakeholder",
+                        "label": "Dana",
+                        "title": "VP",
+                        "department": "Ops",
+                        "seniority": "VP",
+                        "role": "ECONOMIC_BUYER",
+                        "stance": "CHAMPION",
+                        "veto": True,
+                        "voteWeight": 2.0,
+                        "stanceEvidence": None,
+                        "isApprover": True,
+                        "isChampion": True,
+                        "isOpponent": True,
+                        "alternativeKind": None,
+                    },
+                    {
+                        "id": "s2",
+                        "externalId": "p-2",
+                        "kind": "Stakeholder",
+                        "label": "Sam",
+                        "title": None,
+                        "department": "IT",
+                        "seniority": "IC",
+                        "role": None,
+                        "stance": None,
+                        "veto": None,
+                        "voteWeight": None,
+                        "stanceEvidence": None,
+                        "isApprover": False,
+                        "isChampion": False,
+                        "isOpponent": False,
+                        "alternativeKind": None,
+                    },
+                    {
+                        "id": "x1",
+                        "externalId": "alt",
+                        "kind": "Alternative",
+                        "label": "Rival",
+                        "title": None,
+                        "department": None,
+                        "seniority": None,
+                        "role": None,
+                        "stance": None,
+                        "veto": None,
+                        "voteWeight": None,
+                        "stanceEvidence": None,
+                        "isApprover": False,
+                        "isChampion": False,
+                        "isOpponent": False,
+                        "alternativeKind": "COMPETITOR",
+                    },
+                ],
+                "edges": [
+                    {
+                        "id": "INFLUENCES:s1:s2",
+                        "source": "s1",
+                        "target": "s2",
+                        "kind": "INFLUENCES",
+                        "weight": 0.7,
+                        "topics": ["RISK"],
+                        "evidence": None,
+                    },
+                    {
+                        "id": "REPORTS_TO:s2:s1",
+                        "source": "s2",
+                        "target": "s1",
+                        "kind": "REPORTS_TO",
+                        "weight": None,
+                        "topics": [],
+                        "evidence": None,
+                    },
+                    {
+                        "id": "ADVOCATES_FOR:s1:x1",
+                        "source": "s1",
+                        "target": "x1",
+                        "kind": "ADVOCATES_FOR",
+                        "weight": 0.6,
+                        "topics": [],
+                        "evidence": None,
+                    },
+                ],
+            }
+        }
+    }
     none: dict = {"edges": []}
-    peer = {"data": {"accounts": [{
-        "stakeholders": [
-            {"id": "s2", "externalId": "p-2", "name": "Sam", "title": None, "department": "IT",
-             "seniority": "IC", "reportsTo": [{"id": "s1"}], "influencesConnection": none,
-             "conflictsConnection": none, "seatsConnection": none,
-             "advocacyConnection": none},
-            {"id": "s1", "externalId": "p-1", "name": "Dana", "title": "VP",
-             "department": "Ops", "seniority": "VP", "reportsTo": [],
-             "influencesConnection": {"edges": [
-                 {"properties": {"strength": 0.7, "topics": ["RISK"], "evidence": None},
-                  "node": {"id": "s2"}}]},
-             "conflictsConnection": none,
-             "seatsConnection": {"edges": [{"properties": {
-                 "role": "ECONOMIC_BUYER", "stance": "CHAMPION", "veto": True,
-                 "voteWeight": 2, "stanceEvidence": None}}]},
-             "advocacyConnection": {"edges": [
-                 {"properties": {"strength": 0.6, "evidence": None},
-                  "node": {"id": "x1", "kind": "COMPETITOR"}}]}},
-        ],
-        "opportunities": [{"alternatives": [
-            {"id": "x1", "externalId": "alt", "name": "Rival", "kind": "COMPETITOR"}]}],
-    }]}}
+    peer = {
+        "data": {
+            "accounts": [
+                {
+                    "stakeholders": [
+                        {
+                            "id": "s2",
+                            "externalId": "p-2",
+                            "name": "Sam",
+                            "title": None,
+                            "department": "IT",
+                            "seniority": "IC",
+                            "reportsTo": [{"id": "s1"}],
+                            "influencesConnection": none,
+                            "conflictsConnection": none,
+                            "seatsConnection": none,
+                            "advocacyConnection": none,
+                        },
+                        {
+                            "id": "s1",
+                            "externalId": "p-1",
+                            "name": "Dana",
+                            "title": "VP",
+                            "department": "Ops",
+                            "seniority": "VP",
+                            "reportsTo": [],
+                            "influencesConnection": {
+                                "edges": [
+                                    {
+                                        "properties": {
+                                            "strength": 0.7,
+                                            "topics": ["RISK"],
+                                            "evidence": None,
+                                        },
+                                        "node": {"id": "s2"},
+                                    }
+                                ]
+                            },
+                            "conflictsConnection": none,
+                            "seatsConnection": {
+                                "edges": [
+                                    {
+                                        "properties": {
+                                            "role": "ECONOMIC_BUYER",
+                                            "stance": "CHAMPION",
+                                            "veto": True,
+                                            "voteWeight": 2,
+                                            "stanceEvidence": None,
+                                        }
+                                    }
+                                ]
+                            },
+                            "advocacyConnection": {
+                                "edges": [
+                                    {
+                                        "properties": {"strength": 0.6, "evidence": None},
+                                        "node": {"id": "x1", "kind": "COMPETITOR"},
+                                    }
+                                ]
+                            },
+                        },
+                    ],
+                    "opportunities": [
+                        {
+                            "alternatives": [
+                                {
+                                    "id": "x1",
+                                    "externalId": "alt",
+                                    "name": "Rival",
+                                    "kind": "COMPETITOR",
+                                }
+                            ]
+                        }
+                    ],
+                }
+            ]
+        }
+    }
     return api, peer
 
 
 def test_the_peers_nested_graph_becomes_the_explorers_nodes_and_edges():
     api, peer = graph_bodies()
-    w.check_same("account_graph", {"api": w.api_account_graph(api),
-                                   "peer": w.peer_account_graph(peer)})
+    w.check_same(
+        "account_graph", {"api": w.api_account_graph(api), "peer": w.peer_account_graph(peer)}
+    )
 
 
 def test_a_wrong_flag_in_the_graph_is_a_mismatch():
     api, peer = graph_bodies()
     api["data"]["accountGraph"]["nodes"][0]["isOpponent"] = False
     with pytest.raises(w.Mismatch, match="isOpponent"):
-        w.check_same("account_graph", {"api": w.api_account_graph(api),
-                                       "peer": w.peer_account_graph(peer)})
+        w.check_same(
+            "account_graph", {"api": w.api_account_graph(api), "peer": w.peer_account_graph(peer)}
+        )
 
 
 def test_every_workload_has_an_api_request_and_an_answer_per_target():
     ids = w.Ids("p-1", "acct", "a1", "o1", "o2")
     names = [x.name for x in w.workloads(ids)]
-    assert names == ["typename", "stakeholder", "first_stakeholders", "account_graph",
-                     "plan_200", "plan_1000"]
+    assert names == [
+        "typename",
+        "stakeholder",
+        "first_stakeholders",
+        "account_graph",
+        "plan_200",
+        "plan_1000",
+    ]
     for workload in w.workloads(ids):
         assert "api" in workload.requests
         assert set(workload.requests) == set(workload.answers)
@@ -178,7 +335,9 @@ def test_peers_options_quick_and_refusals(capsys: pytest.CaptureFixture[str]):
     full = peers.parse_options([])
     assert (full.duration, full.rounds, full.concurrency, full.api_workers) == (15.0, 3, 16, 2)
     assert peers.parse_options(["--workloads", "typename,plan_200"]).workloads == (
-        "typename", "plan_200")
+        "typename",
+        "plan_200",
+    )
     with pytest.raises(SystemExit):
         peers.parse_options(["--workloads", "nope"])
     assert "unknown workload 'nope'" in capsys.readouterr().err
@@ -196,9 +355,11 @@ def test_run_length_covers_bursts_within_a_cap():
 
 
 def test_wrk_result_line_is_parsed():
-    output = ("Running 2s test\nBENCH_RESULT {\"requests\": 200, \"duration_us\": 2000000, "
-              "\"connect\": 0, \"read\": 1, \"write\": 0, \"status\": 2, \"timeout\": 0, "
-              "\"p50_us\": 1500, \"p99_us\": 9000, \"mean_us\": 1700.5}\n")
+    output = (
+        'Running 2s test\nBENCH_RESULT {"requests": 200, "duration_us": 2000000, '
+        '"connect": 0, "read": 1, "write": 0, "status": 2, "timeout": 0, '
+        '"p50_us": 1500, "p99_us": 9000, "mean_us": 1700.5}\n'
+    )
     result = parse(output)
     assert (result.requests, result.errors, result.p50_ms, result.p99_ms) == (198, 3, 1.5, 9.0)
     assert result.per_second == 99.0
@@ -208,25 +369,33 @@ def test_wrk_result_line_is_parsed():
 
 
 def measurement(target: str, c: int, round_: int, requests: int, cpu: float) -> Measurement:
-    return Measurement("stakeholder", target, c, round_, requests, 10.0, 0, 5.0 * round_,
-                       20.0, cpu, 0.5)
+    return Measurement(
+        "stakeholder", target, c, round_, requests, 10.0, 0, 5.0 * round_, 20.0, cpu, 0.5
+    )
 
 
 def test_tables_show_medians_and_ratios():
-    runs = [measurement(t, c, r, 100 * (2 if t == "peer" else 1), 1.0 * r)
-            for t in ("api", "peer") for c in (1, 16) for r in (1, 2, 3)]
+    runs = [
+        measurement(t, c, r, 100 * (2 if t == "peer" else 1), 1.0 * r)
+        for t in ("api", "peer")
+        for c in (1, 16)
+        for r in (1, 2, 3)
+    ]
     runs.append(measurement("api2", 16, 1, 150, 2.0))
     assert median_of(runs, "stakeholder", "api", 1, "p50_ms") == 10.0
     text = tables(runs, [("stakeholder", "one stakeholder")])
-    assert (f"| one stakeholder | 10.0 ms | 10.0 ms | {NONE} | 10.0 | 20.0 | {NONE} "
-            f"| 20.0 / 10.0 / {NONE} |") in text
+    assert (
+        f"| one stakeholder | 10.0 ms | 10.0 ms | {NONE} | 10.0 | 20.0 | {NONE} "
+        f"| 20.0 / 10.0 / {NONE} |"
+    ) in text
     x = "\u00d7"  # the ratio sign
     assert f"| one stakeholder | 1.0{x} | {NONE} | 0.5{x} | {NONE} | 2.0{x} | {NONE} |" in text
     assert f"| one stakeholder | 10.0 | 15.0 | 1.5{x} |" in text
     assert failures(runs) == []
     broken = [*runs, Measurement("stakeholder", "api", 16, 4, 0, 10.0, 0, 0, 0, 0, 0)]
     assert failures(broken) == [
-        "stakeholder on this API (c=16, round 4): 0 errors (none) and 0 answers"]
+        "stakeholder on this API (c=16, round 4): 0 errors (none) and 0 answers"
+    ]
 
 
 # --- the load script ----------------------------------------------------------------------
@@ -251,9 +420,13 @@ def entry(at: str, old: str | None, new: str) -> dict:
 
 
 def test_an_audit_trail_that_chains_passes_even_with_ties():
-    history = [entry("t1", None, "NEUTRAL"), {"at": "t1", "field": "stanceEvidence"},
-               entry("t2", "CHAMPION", "SKEPTIC"), entry("t2", "NEUTRAL", "CHAMPION"),
-               entry("t3", "SKEPTIC", "SKEPTIC")]
+    history = [
+        entry("t1", None, "NEUTRAL"),
+        {"at": "t1", "field": "stanceEvidence"},
+        entry("t2", "CHAMPION", "SKEPTIC"),
+        entry("t2", "NEUTRAL", "CHAMPION"),
+        entry("t3", "SKEPTIC", "SKEPTIC"),
+    ]
     assert load.audit_chain_breaks(history, "SKEPTIC") == []
 
 
@@ -263,7 +436,8 @@ def test_a_falsified_audit_trail_or_a_lost_final_write_is_reported():
     assert len(breaks) == 1
     assert "do not follow 'CHAMPION'" in breaks[0]
     assert load.audit_chain_breaks([entry("t1", "NEUTRAL", "CHAMPION")], "BLOCKER") == [
-        "the newest entry sets 'CHAMPION'; stored 'BLOCKER'"]
+        "the newest entry sets 'CHAMPION'; stored 'BLOCKER'"
+    ]
 
 
 def test_clients_own_distinct_records_and_contested_pairs_are_new():
@@ -284,7 +458,11 @@ def test_clients_own_distinct_records_and_contested_pairs_are_new():
 def test_load_arguments_refuse_a_server_off_loopback(capsys: pytest.CaptureFixture[str]):
     args = load.parse_args(["--url", "http://127.0.0.1:8000/", "--key", "a=k1", "--key", "b=k2"])
     assert (args.url, args.tenants, args.clients, args.duration) == (
-        "http://127.0.0.1:8000", 2, 50, 120.0)
+        "http://127.0.0.1:8000",
+        2,
+        50,
+        120.0,
+    )
     with pytest.raises(SystemExit, match="loopback"):
         load.parse_args(["--url", "http://example.com", "--key", "a=k"])
     with pytest.raises(SystemExit):

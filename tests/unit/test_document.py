@@ -34,40 +34,68 @@ DOCUMENT_EXAMPLE: dict[str, Any] = {
         ],
         "arguments": [
             {
-                "externalId": "a-peers", "title": "Three of your peers run on us", "kind": "HERD",
-                "talkTrack": "…", "proofPoints": ["…"], "cites": ["acct-northwind"],
+                "externalId": "a-peers",
+                "title": "Three of your peers run on us",
+                "kind": "HERD",
+                "talkTrack": "…",
+                "proofPoints": ["…"],
+                "cites": ["acct-northwind"],
                 "addresses": [{"concern": "c-downtime", "fit": 0.7}],
             }
         ],
     },
-    "accounts": [{
-        "externalId": "acct-acme", "name": "Acme Logistics", "industry": "Logistics",
-        "employees": 5400, "region": "EMEA", "isReference": False,
-        "stakeholders": [{
-            "externalId": "p-dana", "name": "Dana Whitfield", "title": "VP Operations",
-            "department": "Operations", "seniority": "VP", "reportsTo": "p-cfo",
-            "concerns": [{"concern": "c-downtime", "weight": 0.9}],
-            "coachedOn": [{"argument": "a-peers", "readiness": 0.4}],
-            "heard": [{"argument": "a-roi", "reception": "NEGATIVE"}],
-        }],
-        "influences": [{"from": "p-dana", "to": "p-cfo", "strength": 0.8, "topics": ["RISK"]}],
-        "conflicts": [{"from": "p-ivan", "to": "p-cfo", "strength": 0.6}],
-        "opportunities": [{
-            "externalId": "opp-fleet", "name": "Fleet telematics", "amount": 480000,
-            "currency": "USD", "stage": "PROPOSAL", "closeDate": "2027-03-31",
-            "decisionRule": "UNANIMOUS",
-            "alternatives": [
-                {"externalId": "alt-us", "name": "Our platform", "kind": "OURS"},
-                {"externalId": "alt-sq", "name": "Keep spreadsheets", "kind": "STATUS_QUO"},
+    "accounts": [
+        {
+            "externalId": "acct-acme",
+            "name": "Acme Logistics",
+            "industry": "Logistics",
+            "employees": 5400,
+            "region": "EMEA",
+            "isReference": False,
+            "stakeholders": [
+                {
+                    "externalId": "p-dana",
+                    "name": "Dana Whitfield",
+                    "title": "VP Operations",
+                    "department": "Operations",
+                    "seniority": "VP",
+                    "reportsTo": "p-cfo",
+                    "concerns": [{"concern": "c-downtime", "weight": 0.9}],
+                    "coachedOn": [{"argument": "a-peers", "readiness": 0.4}],
+                    "heard": [{"argument": "a-roi", "reception": "NEGATIVE"}],
+                }
             ],
-            "committee": [
-                {"stakeholder": "p-cfo", "role": "ECONOMIC_BUYER", "stance": "NEUTRAL",
-                 "veto": True},
-                {"stakeholder": "p-dana", "role": "INFLUENCER", "stance": "CHAMPION"},
+            "influences": [{"from": "p-dana", "to": "p-cfo", "strength": 0.8, "topics": ["RISK"]}],
+            "conflicts": [{"from": "p-ivan", "to": "p-cfo", "strength": 0.6}],
+            "opportunities": [
+                {
+                    "externalId": "opp-fleet",
+                    "name": "Fleet telematics",
+                    "amount": 480000,
+                    "currency": "USD",
+                    "stage": "PROPOSAL",
+                    "closeDate": "2027-03-31",
+                    "decisionRule": "UNANIMOUS",
+                    "alternatives": [
+                        {"externalId": "alt-us", "name": "Our platform", "kind": "OURS"},
+                        {"externalId": "alt-sq", "name": "Keep spreadsheets", "kind": "STATUS_QUO"},
+                    ],
+                    "committee": [
+                        {
+                            "stakeholder": "p-cfo",
+                            "role": "ECONOMIC_BUYER",
+                            "stance": "NEUTRAL",
+                            "veto": True,
+                        },
+                        {"stakeholder": "p-dana", "role": "INFLUENCER", "stance": "CHAMPION"},
+                    ],
+                    "advocacy": [
+                        {"stakeholder": "p-dana", "alternative": "alt-us", "strength": 0.9}
+                    ],
+                }
             ],
-            "advocacy": [{"stakeholder": "p-dana", "alternative": "alt-us", "strength": 0.9}],
-        }],
-    }],
+        }
+    ],
 }
 
 
@@ -249,8 +277,7 @@ def test_json_text_is_accepted() -> None:
         ),
         (
             {"accounts__0__opportunities__0__threshold": 0.6},
-            "$.accounts[0].opportunities[0].threshold: applies only when decisionRule is "
-            "THRESHOLD",
+            "$.accounts[0].opportunities[0].threshold: applies only when decisionRule is THRESHOLD",
         ),
         (
             {"accounts__0__opportunities__0__advocacy__0__alternative": "alt-nope"},
@@ -298,10 +325,13 @@ def test_each_bad_input_is_reported_at_its_path(change: dict[str, Any], expected
 
 def test_unknown_stakeholder_reference_in_merge_names_other_accounts() -> None:
     document = complete_example()
-    document["accounts"].append({
-        "externalId": "acct-other", "name": "Other",
-        "stakeholders": [{"externalId": "p-zed", "name": "Zed"}],
-    })
+    document["accounts"].append(
+        {
+            "externalId": "acct-other",
+            "name": "Other",
+            "stakeholders": [{"externalId": "p-zed", "name": "Zed"}],
+        }
+    )
     document["accounts"][0]["influences"].append({"from": "p-dana", "to": "p-zed", "strength": 1})
     assert problems_of(document) == [
         "$.accounts[0].influences[1].to: stakeholder 'p-zed' belongs to account 'acct-other', "
@@ -311,11 +341,15 @@ def test_unknown_stakeholder_reference_in_merge_names_other_accounts() -> None:
 
 def test_advocacy_for_another_opportunitys_alternative_is_refused() -> None:
     document = complete_example()
-    document["accounts"][0]["opportunities"].append({
-        "externalId": "opp-2", "name": "Second", "decisionRule": "MAJORITY",
-        "alternatives": [{"externalId": "alt-2", "name": "Rival", "kind": "COMPETITOR"}],
-        "advocacy": [{"stakeholder": "p-dana", "alternative": "alt-us", "strength": 0.5}],
-    })
+    document["accounts"][0]["opportunities"].append(
+        {
+            "externalId": "opp-2",
+            "name": "Second",
+            "decisionRule": "MAJORITY",
+            "alternatives": [{"externalId": "alt-2", "name": "Rival", "kind": "COMPETITOR"}],
+            "advocacy": [{"stakeholder": "p-dana", "alternative": "alt-us", "strength": 0.5}],
+        }
+    )
     assert problems_of(document) == [
         "$.accounts[0].opportunities[1].advocacy[0].alternative: alternative 'alt-us' belongs "
         "to opportunity 'opp-fleet', not 'opp-2'"
@@ -338,8 +372,7 @@ def test_duplicates_across_accounts_and_in_edge_lists() -> None:
         "(also at $.accounts[0].stakeholders[0].concerns[0])"
     ) in problems
     assert (
-        "$.accounts[1].externalId: duplicate account externalId 'acct-acme' "
-        "(also at $.accounts[0])"
+        "$.accounts[1].externalId: duplicate account externalId 'acct-acme' (also at $.accounts[0])"
     ) in problems
 
 
@@ -355,19 +388,21 @@ def test_a_document_with_many_problems_reports_every_one() -> None:
     account["opportunities"][0]["committee"][0]["shoeSize"] = 44  # unknown field
     del account["opportunities"][0]["alternatives"][0]["kind"]  # missing
     problems = problems_of(document, ImportMode.REPLACE)
-    assert sorted(problems) == sorted([
-        "$.accounts[0].employees: must be an integer",
-        "$.accounts[0].stakeholders[0].seniority: unknown value 'BOSS'; "
-        "allowed: IC, MANAGER, DIRECTOR, VP, C_LEVEL",
-        "$.accounts[0].stakeholders[1].reportsTo: unknown stakeholder 'p-ghost'",
-        "$.accounts[0].influences[0].strength: must be in (0, 1]",
-        "$.accounts[0].conflicts[1]: a stakeholder cannot conflict with themselves",
-        "$.accounts[0].opportunities[0].closeDate: must be a date YYYY-MM-DD",
-        "$.accounts[0].opportunities[0].alternatives[0].kind: is required",
-        "$.accounts[0].opportunities[0].committee[0].shoeSize: unknown field; allowed: "
-        "stakeholder, role, stance, veto, voteWeight, stanceEvidence, stanceUpdatedAt, "
-        "verifiedAt",
-    ])
+    assert sorted(problems) == sorted(
+        [
+            "$.accounts[0].employees: must be an integer",
+            "$.accounts[0].stakeholders[0].seniority: unknown value 'BOSS'; "
+            "allowed: IC, MANAGER, DIRECTOR, VP, C_LEVEL",
+            "$.accounts[0].stakeholders[1].reportsTo: unknown stakeholder 'p-ghost'",
+            "$.accounts[0].influences[0].strength: must be in (0, 1]",
+            "$.accounts[0].conflicts[1]: a stakeholder cannot conflict with themselves",
+            "$.accounts[0].opportunities[0].closeDate: must be a date YYYY-MM-DD",
+            "$.accounts[0].opportunities[0].alternatives[0].kind: is required",
+            "$.accounts[0].opportunities[0].committee[0].shoeSize: unknown field; allowed: "
+            "stakeholder, role, stance, veto, voteWeight, stanceEvidence, stanceUpdatedAt, "
+            "verifiedAt",
+        ]
+    )
     assert problems[0].startswith("$.accounts[0].conflicts[1]")  # sorted by path
 
 
@@ -384,7 +419,7 @@ def test_rules_still_run_where_shapes_are_broken() -> None:
 
 def test_not_an_object_and_not_json() -> None:
     assert problems_of([1, 2]) == ["$: must be an object"]
-    assert problems_of("{") [0].startswith("$: the document is not valid JSON")
+    assert problems_of("{")[0].startswith("$: the document is not valid JSON")
     assert problems_of({"accounts": [42]}) == ["$.accounts[0]: must be an object"]
     assert problems_of('{"accounts": [{"externalId": "a", "name": "A", "employees": NaN}]}')[
         0
@@ -393,11 +428,16 @@ def test_not_an_object_and_not_json() -> None:
 
 def test_stakeholder_cap_is_per_document_and_named() -> None:
     people = [{"externalId": f"p{i}", "name": "P"} for i in range(MAX_STAKEHOLDERS // 2 + 1)]
-    document = {"accounts": [
-        {"externalId": "a1", "name": "A", "stakeholders": people},
-        {"externalId": "a2", "name": "B",
-         "stakeholders": [{"externalId": f"q{i}", "name": "Q"} for i in range(len(people))]},
-    ]}
+    document = {
+        "accounts": [
+            {"externalId": "a1", "name": "A", "stakeholders": people},
+            {
+                "externalId": "a2",
+                "name": "B",
+                "stakeholders": [{"externalId": f"q{i}", "name": "Q"} for i in range(len(people))],
+            },
+        ]
+    }
     assert problems_of(document) == [
         "$.accounts: the document has 20,002 stakeholders; the cap is 20,000 per document"
     ]
@@ -457,7 +497,9 @@ def test_canonical_form_ignores_order_and_spelled_out_defaults() -> None:
     assert first == canonical(validate_document(shuffled))
     assert "isReference" not in first["accounts"][0]
     assert [s["externalId"] for s in first["accounts"][0]["stakeholders"]] == [
-        "p-cfo", "p-dana", "p-ivan",
+        "p-cfo",
+        "p-dana",
+        "p-ivan",
     ]
 
 

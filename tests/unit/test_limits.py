@@ -152,7 +152,9 @@ def test_a_long_fragment_chain_does_not_overflow_the_stack() -> None:
     [
         "{ " + "playbook { concerns { id } } " * 300 + "}",
         "{ " + "... on Query { playbook { __typename } } " * 200 + "}",
-        "{ " + " ".join(f"...G{i}" for i in range(150)) + " }\n"
+        "{ "
+        + " ".join(f"...G{i}" for i in range(150))
+        + " }\n"
         + "\n".join(f"fragment G{i} on Query {{ playbook {{ __typename }} }}" for i in range(150)),
     ],
     ids=["repeated-fields", "repeated-inline-fragments", "many-fragments"],

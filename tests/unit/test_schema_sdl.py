@@ -16,8 +16,17 @@ def test_committed_sdl_matches_the_code() -> None:
 def test_design_names_are_in_the_schema() -> None:
     sdl = schema.as_str()
     for name in (
-        "coachingPlan(", "influencePaths(", "accountGraph(", "node(id: ID!)", "playbook:",
-        "type CoachingPlan", "type ApproverAssessment", "type Play", "type Threat",
-        "type DevelopCandidate", "winProbabilityWithPlan", "developCandidates",
+        "coachingPlan(",
+        "influencePaths(",
+        "accountGraph(",
+        "node(id: ID!)",
+        "playbook:",
+        "type CoachingPlan",
+        "type ApproverAssessment",
+        "type Play",
+        "type Threat",
+        "type DevelopCandidate",
+        "winProbabilityWithPlan",
+        "developCandidates",
     ):
         assert name in sdl, name

@@ -45,9 +45,7 @@ class AdminMutation:
         return await guarded(info, work, admin=True)
 
     @strawberry.mutation(description="Revoke a key of this tenant: it stops working at once.")
-    async def revoke_api_key(
-        self, info: Info, id: strawberry.ID
-    ) -> RevokeApiKeyResult:  # type: ignore[valid-type]
+    async def revoke_api_key(self, info: Info, id: strawberry.ID) -> RevokeApiKeyResult:  # type: ignore[valid-type]
         async def work(c: Context) -> ApiKey:
             revoked = await keys_repo.revoke_key(
                 c.database, str(id), c.tenant_id, revoked_by=c.principal.actor
@@ -58,9 +56,7 @@ class AdminMutation:
         return await guarded(info, work, admin=True)
 
     @strawberry.mutation(description="Replace a key: a new secret, the old key revoked.")
-    async def rotate_api_key(
-        self, info: Info, id: strawberry.ID
-    ) -> RotateApiKeyResult:  # type: ignore[valid-type]
+    async def rotate_api_key(self, info: Info, id: strawberry.ID) -> RotateApiKeyResult:  # type: ignore[valid-type]
         async def work(c: Context) -> CreatedApiKey:
             new = await keys_repo.rotate_key(
                 c.database, str(id), c.tenant_id, created_by=c.principal.actor

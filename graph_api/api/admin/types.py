@@ -57,5 +57,3 @@ class TenantSettings:
             updated_at=moment(record.updated_at),
             updated_by=record.updated_by,
         )
-
-

@@ -10,10 +10,10 @@ from graph_api.crm.records import CrmFilesRefused, Severity
 
 def test_bom_crlf_and_quoted_commas_newlines_and_quotes() -> None:
     text = (
-        '\ufeffId,Name,Title\r\n'
+        "\ufeffId,Name,Title\r\n"
         '1,"Acme, Inc.","Head of\r\nProcurement"\r\n'
         '2,"Say ""hi""",\r\n'
-        '3,Zoë,Ingénieure\r\n'
+        "3,Zoë,Ingénieure\r\n"
     )
     table = read_csv("Contact.csv", text, "Stakeholder")
     assert table.header == ("Id", "Name", "Title")
@@ -36,8 +36,12 @@ def test_columns_match_whatever_the_case_blanks_or_punctuation() -> None:
 
 @pytest.mark.parametrize("delimiter", [";", "\t"])
 def test_a_semicolon_or_tab_delimiter_is_taken_from_the_header(delimiter: str) -> None:
-    text = delimiter.join(["Id", "Name", "Amount"]) + "\n" + delimiter.join(
-        ["1", '"a, b"', "1,5"]) + "\n"
+    text = (
+        delimiter.join(["Id", "Name", "Amount"])
+        + "\n"
+        + delimiter.join(["1", '"a, b"', "1,5"])
+        + "\n"
+    )
     table = read_csv("deals.csv", text, None)
     assert table.rows[0].cells == ("1", "a, b", "1,5")
 
@@ -50,7 +54,9 @@ def test_a_broken_row_is_reported_with_line_and_column_and_the_rest_is_read() ->
     table = read_csv("Contact.csv", text, "Stakeholder")
     assert [r.cells[0] for r in table.rows] == ["2", "5", "6"]  # 5: trailing empty cells
     assert [(p.location.line, p.location.column, p.severity) for p in table.problems] == [
-        (2, 2, Severity.ERROR), (4, 3, Severity.ERROR), (5, 4, Severity.ERROR),
+        (2, 2, Severity.ERROR),
+        (4, 3, Severity.ERROR),
+        (5, 4, Severity.ERROR),
     ]
     assert "quoting" in table.problems[0].message
     assert "3 columns" in table.problems[1].message

@@ -30,8 +30,16 @@ def test_an_18_character_id_whose_case_was_lost_is_restored() -> None:
 
 
 @pytest.mark.parametrize(
-    "bad", ["", "001A0000006Vm9", "001A0000006Vm9rIA", "001A0000006Vm9r-AC", "001A00000 6Vm9r",
-            "001A0000006Vm9r!!!", "0010000006Vm9rIAC9"],
+    "bad",
+    [
+        "",
+        "001A0000006Vm9",
+        "001A0000006Vm9rIA",
+        "001A0000006Vm9r-AC",
+        "001A00000 6Vm9r",
+        "001A0000006Vm9r!!!",
+        "0010000006Vm9rIAC9",
+    ],
 )
 def test_anything_else_is_refused(bad: str) -> None:
     with pytest.raises(InvalidId):

@@ -25,10 +25,20 @@ R = CommitteeRole
 
 def test_salesforce_defaults_follow_the_design() -> None:
     mapping = default_mapping(CrmSource.SALESFORCE)
-    assert {v: mapping.role(v) for v in (
-        "Economic Buyer", "Economic Decision Maker", "Decision Maker", "Executive Sponsor",
-        "Technical Buyer", "Evaluator", "Business User", "Influencer", "Other",
-    )} == {
+    assert {
+        v: mapping.role(v)
+        for v in (
+            "Economic Buyer",
+            "Economic Decision Maker",
+            "Decision Maker",
+            "Executive Sponsor",
+            "Technical Buyer",
+            "Evaluator",
+            "Business User",
+            "Influencer",
+            "Other",
+        )
+    } == {
         "Economic Buyer": Meaning(R.ECONOMIC_BUYER),
         "Economic Decision Maker": Meaning(R.ECONOMIC_BUYER),
         "Decision Maker": Meaning(R.DECISION_MAKER),
@@ -41,8 +51,17 @@ def test_salesforce_defaults_follow_the_design() -> None:
     }
     assert mapping.role("economic  buyer") == Meaning(R.ECONOMIC_BUYER)
     assert mapping.role("Champion") is None  # a custom value: unmapped, not guessed
-    ranks = [mapping.rank(r) for r in (R.ECONOMIC_BUYER, R.DECISION_MAKER, R.APPROVER,
-                                       R.TECHNICAL_EVALUATOR, R.USER_BUYER, R.INFLUENCER)]
+    ranks = [
+        mapping.rank(r)
+        for r in (
+            R.ECONOMIC_BUYER,
+            R.DECISION_MAKER,
+            R.APPROVER,
+            R.TECHNICAL_EVALUATOR,
+            R.USER_BUYER,
+            R.INFLUENCER,
+        )
+    ]
     assert ranks == sorted(ranks)
     assert mapping.stage("Proposal/Price Quote") is DealStage.PROPOSAL
     assert not mapping.knows_stage("Technical Validation")
@@ -67,19 +86,22 @@ def test_closed_stages_tell_the_outcome() -> None:
 
 
 def test_a_mapping_file_overrides_and_extends_the_defaults() -> None:
-    mapping = apply_mapping(default_mapping(CrmSource.SALESFORCE), {
-        "roles": {
-            "Procurement Lead": "procurement",
-            "Champion": {"stance": "CHAMPION"},
-            "Coach": {"role": "INFLUENCER", "stance": "SUPPORTER"},
-            "Other": None,
-            "Executive Sponsor": "ECONOMIC_BUYER",
+    mapping = apply_mapping(
+        default_mapping(CrmSource.SALESFORCE),
+        {
+            "roles": {
+                "Procurement Lead": "procurement",
+                "Champion": {"stance": "CHAMPION"},
+                "Coach": {"role": "INFLUENCER", "stance": "SUPPORTER"},
+                "Other": None,
+                "Executive Sponsor": "ECONOMIC_BUYER",
+            },
+            "stages": {"Technical Validation": "EVALUATION", "Parked": None},
+            "blankRole": None,
+            "rolePrecedence": ["APPROVER", "ECONOMIC_BUYER"],
+            "dateFormat": "%d/%m/%Y",
         },
-        "stages": {"Technical Validation": "EVALUATION", "Parked": None},
-        "blankRole": None,
-        "rolePrecedence": ["APPROVER", "ECONOMIC_BUYER"],
-        "dateFormat": "%d/%m/%Y",
-    })
+    )
     assert mapping.role("procurement lead") == Meaning(R.PROCUREMENT)
     assert mapping.role("Champion") == Meaning(stance=Stance.CHAMPION)
     assert mapping.role("Coach") == Meaning(R.INFLUENCER, Stance.SUPPORTER)
@@ -96,13 +118,17 @@ def test_a_mapping_file_overrides_and_extends_the_defaults() -> None:
 
 def test_a_bad_mapping_is_refused_with_every_problem_by_path() -> None:
     with pytest.raises(InvalidInput) as refused:
-        apply_mapping(default_mapping(CrmSource.SALESFORCE), {
-            "roles": {"Procurement Lead": "BUYER", "Champion": {"stance": "FAN", "x": 1}},
-            "stages": {"Pilot": "TRIAL"},
-            "rolePrecedence": ["APPROVER", "APPROVER"],
-            "dateFormat": "yesterday",
-            "colours": {},
-        }, root="mapping")
+        apply_mapping(
+            default_mapping(CrmSource.SALESFORCE),
+            {
+                "roles": {"Procurement Lead": "BUYER", "Champion": {"stance": "FAN", "x": 1}},
+                "stages": {"Pilot": "TRIAL"},
+                "rolePrecedence": ["APPROVER", "APPROVER"],
+                "dateFormat": "yesterday",
+                "colours": {},
+            },
+            root="mapping",
+        )
     assert [p.path for p in refused.value.problems] == [
         "mapping.colours",
         'mapping.roles["Procurement Lead"]',
@@ -118,7 +144,9 @@ def test_a_bad_mapping_is_refused_with_every_problem_by_path() -> None:
 def test_mapping_files_are_json_or_yaml() -> None:
     yaml_text = "roles:\n  Procurement Lead: PROCUREMENT\nstages:\n  Pilot: EVALUATION\n"
     assert parse_mapping_text("org.yaml", yaml_text) == {
-        "roles": {"Procurement Lead": "PROCUREMENT"}, "stages": {"Pilot": "EVALUATION"}}
+        "roles": {"Procurement Lead": "PROCUREMENT"},
+        "stages": {"Pilot": "EVALUATION"},
+    }
     assert parse_mapping_text("org.json", '{"roles": {}}') == {"roles": {}}
     with pytest.raises(InvalidInput) as refused:
         parse_mapping_text("org.json", '{"roles": ')
@@ -128,26 +156,32 @@ def test_mapping_files_are_json_or_yaml() -> None:
     assert refused.value.problems[0].path.startswith("org.yaml:")
 
 
-@pytest.mark.parametrize(("value", "suggestion"), [
-    ("Procurement Lead", "PROCUREMENT"),
-    ("Legal Counsel", "LEGAL"),
-    ("Champion", "{stance: CHAMPION}"),
-    ("Security Architect", "TECHNICAL_EVALUATOR"),
-    ("Budget Owner", "ECONOMIC_BUYER"),
-    ("Economic Buyr", "ECONOMIC_BUYER"),
-    ("Qwerty", None),
-])
+@pytest.mark.parametrize(
+    ("value", "suggestion"),
+    [
+        ("Procurement Lead", "PROCUREMENT"),
+        ("Legal Counsel", "LEGAL"),
+        ("Champion", "{stance: CHAMPION}"),
+        ("Security Architect", "TECHNICAL_EVALUATOR"),
+        ("Budget Owner", "ECONOMIC_BUYER"),
+        ("Economic Buyr", "ECONOMIC_BUYER"),
+        ("Qwerty", None),
+    ],
+)
 def test_role_suggestions(value: str, suggestion: str | None) -> None:
     assert suggest_role(value, default_mapping(CrmSource.SALESFORCE)) == suggestion
 
 
-@pytest.mark.parametrize(("value", "suggestion"), [
-    ("Technical Validation", "EVALUATION"),
-    ("Closed - No Decision", "CLOSED_NO_DECISION"),
-    ("Contract Review", "NEGOTIATION"),
-    ("Closed Won - Expansion", "CLOSED_WON"),
-    ("12345678", None),
-])
+@pytest.mark.parametrize(
+    ("value", "suggestion"),
+    [
+        ("Technical Validation", "EVALUATION"),
+        ("Closed - No Decision", "CLOSED_NO_DECISION"),
+        ("Contract Review", "NEGOTIATION"),
+        ("Closed Won - Expansion", "CLOSED_WON"),
+        ("12345678", None),
+    ],
+)
 def test_stage_suggestions(value: str, suggestion: str | None) -> None:
     assert suggest_stage(value, default_mapping(CrmSource.HUBSPOT)) == suggestion
 
@@ -155,8 +189,9 @@ def test_stage_suggestions(value: str, suggestion: str | None) -> None:
 def test_the_readme_mapping_example_is_a_valid_mapping() -> None:
     readme = (Path(__file__).resolve().parents[3] / "README.md").read_text("utf-8")
     (example,) = re.findall(r"```yaml\n(# acme-org.yaml\n.*?)```", readme, re.S)
-    mapping = apply_mapping(default_mapping(CrmSource.SALESFORCE),
-                            parse_mapping_text("acme-org.yaml", example))
+    mapping = apply_mapping(
+        default_mapping(CrmSource.SALESFORCE), parse_mapping_text("acme-org.yaml", example)
+    )
     assert mapping.role("Procurement Lead") == Meaning(R.PROCUREMENT)
     assert mapping.role("Coach") == Meaning(R.INFLUENCER, Stance.SUPPORTER)
     assert mapping.stage("Closed - No Decision") is DealStage.CLOSED_NO_DECISION

@@ -32,8 +32,13 @@ TITLE = "=SUM(A1) <script>alert(1)</script> | *now*"
 
 def person(id_: str, external: str, name: str, title: str) -> kinds.Stakeholder:
     return kinds.Stakeholder.from_stored(
-        {"id": id_, "externalId": external, "name": name, "title": title,
-         "email": f"{id_}@acme.example"}
+        {
+            "id": id_,
+            "externalId": external,
+            "name": name,
+            "title": title,
+            "email": f"{id_}@acme.example",
+        }
     )
 
 
@@ -44,17 +49,28 @@ def edge(record: type[Any], source: str, target: str, **props: Any) -> Any:
 def plan_report(dana_key: str = DANA_SF, close: str = "2026-06-05") -> PlanReport:
     account_map = AccountMap(
         account=kinds.Account.from_stored(
-            {"id": "acc", "externalId": "001A000000Acme1IAB", "name": "Acme",
-             "industry": "Logistics"}
+            {
+                "id": "acc",
+                "externalId": "001A000000Acme1IAB",
+                "name": "Acme",
+                "industry": "Logistics",
+            }
         ),
         opportunity=kinds.Opportunity.from_stored(
-            {"id": "opp", "externalId": FLEET_SF, "name": "Fleet | telematics",
-             "decisionRule": "ECONOMIC_BUYER", "closeDate": close}
+            {
+                "id": "opp",
+                "externalId": FLEET_SF,
+                "name": "Fleet | telematics",
+                "decisionRule": "ECONOMIC_BUYER",
+                "closeDate": close,
+            }
         ),
-        people=[person("dana", dana_key, "Dana Whitfield", "VP Operations"),
-                person("matteo", "p-matteo", "Matteo Ricci", "CEO"),
-                person("carla", CARLA_SF, "Carla Ortiz", "CFO"),
-                person("ivan", "p-ivan", "Ivan Petrov", "IT Director")],
+        people=[
+            person("dana", dana_key, "Dana Whitfield", "VP Operations"),
+            person("matteo", "p-matteo", "Matteo Ricci", "CEO"),
+            person("carla", CARLA_SF, "Carla Ortiz", "CFO"),
+            person("ivan", "p-ivan", "Ivan Petrov", "IT Director"),
+        ],
         reports_to=[],
         influences=[
             edge(kinds.Influence, "dana", "matteo", strength=0.8),
@@ -67,22 +83,32 @@ def plan_report(dana_key: str = DANA_SF, close: str = "2026-06-05") -> PlanRepor
             edge(kinds.Seat, "carla", "opp", role="ECONOMIC_BUYER", stance="NEUTRAL"),
             edge(kinds.Seat, "ivan", "opp", role="INFLUENCER", stance="SKEPTIC"),
         ],
-        alternatives=[kinds.Alternative.from_stored(
-            {"id": "rival", "name": "Rival Corp", "kind": "COMPETITOR"}
-        )],
+        alternatives=[
+            kinds.Alternative.from_stored(
+                {"id": "rival", "name": "Rival Corp", "kind": "COMPETITOR"}
+            )
+        ],
         advocacy=[edge(kinds.Advocacy, "ivan", "rival", strength=0.8)],
         cares_about=[edge(kinds.StakeholderConcern, "carla", "cost", weight=1.0)],
-        concerns=[kinds.Concern.from_stored(
-            {"id": "cost", "name": "Total cost", "category": "FINANCIAL"}
-        )],
-        arguments=[PlaybookArgument(
-            kinds.Argument.from_stored(
-                {"id": "roi", "externalId": "a-roi", "title": TITLE, "kind": "ROI",
-                 "talkTrack": "Say <b>this</b>\nthen that", "proofPoints": ["TEI: 312%"]}
-            ),
-            [edge(kinds.ArgumentFit, "roi", "cost", fit=0.9)],
-            frozenset(),
-        )],
+        concerns=[
+            kinds.Concern.from_stored({"id": "cost", "name": "Total cost", "category": "FINANCIAL"})
+        ],
+        arguments=[
+            PlaybookArgument(
+                kinds.Argument.from_stored(
+                    {
+                        "id": "roi",
+                        "externalId": "a-roi",
+                        "title": TITLE,
+                        "kind": "ROI",
+                        "talkTrack": "Say <b>this</b>\nthen that",
+                        "proofPoints": ["TEI: 312%"],
+                    }
+                ),
+                [edge(kinds.ArgumentFit, "roi", "cost", fit=0.9)],
+                frozenset(),
+            )
+        ],
         coached_on=[edge(kinds.Coaching, "dana", "roi", readiness=0.4)],
         heard=[edge(kinds.Hearing, "carla", "roi", reception="NEUTRAL")],
         tenant_settings={},
@@ -103,7 +129,11 @@ def test_the_plan_as_csv_rows() -> None:
     (row,) = rows(plan_csv(report))
     assert row["rank"] == "1"
     assert (row["approver"], row["approverRole"], row["champion"], row["action"]) == (
-        "Carla Ortiz", "ECONOMIC_BUYER", "Dana Whitfield", "COACH")
+        "Carla Ortiz",
+        "ECONOMIC_BUYER",
+        "Dana Whitfield",
+        "COACH",
+    )
     assert row["path"] == "Dana Whitfield → Matteo Ricci → Carla Ortiz"
     assert row["argument"] == "'" + TITLE  # a spreadsheet shows it, never runs it
     assert float(row["value"]) == report.result.plan[0].value
@@ -122,8 +152,10 @@ def test_salesforce_tasks() -> None:
     assert "Talk track: Say <b>this</b>\nthen that" in description
     assert "Proof point: TEI: 312%" in description
     assert "Carla Ortiz cares about: Total cost (FINANCIAL, weight 1.0)" in description
-    assert ("Will argue against it: Ivan Petrov (IT Director), SKEPTIC, pushing 'Rival Corp';"
-            " reaches them at 0.70") in description
+    assert (
+        "Will argue against it: Ivan Petrov (IT Director), SKEPTIC, pushing 'Rival Corp';"
+        " reaches them at 0.70"
+    ) in description
     by_hand = rows(salesforce_tasks_csv(plan_report("p-dana", close="2027-01-01"), TODAY))[0]
     assert by_hand["WhoId"] == ""  # a stakeholder made in the map has no Contact Id
     assert by_hand["ActivityDate"] == "2026-06-08"
@@ -133,10 +165,10 @@ def test_hubspot_tasks() -> None:
     text = hubspot_tasks_csv(plan_report(), TODAY)
     assert text.splitlines()[0] == (
         "Task Title,Notes,Due Date,Priority,Task Type,Status,Contact Record ID,Deal Record ID,"
-        "Contact Email")
+        "Contact Email"
+    )
     (task,) = rows(text)
-    assert (task["Priority"], task["Task Type"], task["Status"]) == ("HIGH", "TODO",
-                                                                     "NOT_STARTED")
+    assert (task["Priority"], task["Task Type"], task["Status"]) == ("HIGH", "TODO", "NOT_STARTED")
     assert (task["Contact Record ID"], task["Deal Record ID"]) == ("", "")  # not HubSpot ids
     assert task["Contact Email"] == "dana@acme.example"
     hubspot = rows(hubspot_tasks_csv(plan_report("2001"), TODAY))[0]
@@ -161,9 +193,14 @@ def test_a_champion_brief() -> None:
     assert play.cares_about == ["Total cost (FINANCIAL, weight 1.0)"]
     assert play.heard == [f"{TITLE} (NEUTRAL)"]
     text = brief_markdown(brief)
-    for heading in ("## 1. Reach Carla Ortiz (CFO)", "### Talk track", "### Proof points",
-                    "### What they care about", "### Already heard",
-                    "### Who will argue against it"):
+    for heading in (
+        "## 1. Reach Carla Ortiz (CFO)",
+        "### Talk track",
+        "### Proof points",
+        "### What they care about",
+        "### Already heard",
+        "### Who will argue against it",
+    ):
         assert heading in text
     page = brief_html(brief)
     assert page.startswith("<!doctype html>")

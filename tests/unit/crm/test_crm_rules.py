@@ -14,8 +14,14 @@ NOW = "2026-06-01T10:00:00.000000+00:00"
 
 
 def seat(role: str = "APPROVER", stance: str | None = None) -> SeatRecord:
-    return SeatRecord("p", "o", CommitteeRole(role), Stance(stance) if stance else None,
-                      "HubSpot buying role: x", Location("f.csv", 2))
+    return SeatRecord(
+        "p",
+        "o",
+        CommitteeRole(role),
+        Stance(stance) if stance else None,
+        "HubSpot buying role: x",
+        Location("f.csv", 2),
+    )
 
 
 def test_values_compare_like_the_store_keeps_them() -> None:
@@ -26,25 +32,41 @@ def test_values_compare_like_the_store_keeps_them() -> None:
 
 
 def test_a_new_seat_has_the_crm_role_and_no_guessed_stance() -> None:
-    assert new_seat(seat(), NOW) == {"role": "APPROVER", "crmRole": "APPROVER",
-                                     "stance": "UNKNOWN"}
+    assert new_seat(seat(), NOW) == {"role": "APPROVER", "crmRole": "APPROVER", "stance": "UNKNOWN"}
     made = new_seat(seat(stance="CHAMPION"), NOW)
     assert (made["stance"], made["crmStance"], made["stanceUpdatedAt"]) == (
-        "CHAMPION", "CHAMPION", NOW)
+        "CHAMPION",
+        "CHAMPION",
+        NOW,
+    )
 
 
-@pytest.mark.parametrize(("stored", "crm", "role", "written", "disagrees"), [
-    ({"role": "APPROVER", "crmRole": "APPROVER"}, "APPROVER", "APPROVER", {}, False),
-    ({"role": "INFLUENCER", "crmRole": "INFLUENCER"}, "APPROVER", "APPROVER",
-     {"role": "APPROVER", "crmRole": "APPROVER"}, False),  # the CRM changed it
-    ({"role": "LEGAL", "crmRole": "INFLUENCER"}, "APPROVER", "LEGAL",
-     {"crmRole": "APPROVER"}, True),  # changed in the map since: kept
-    ({"role": "LEGAL", "crmRole": "APPROVER"}, "APPROVER", "LEGAL", {}, True),
-    ({"role": "LEGAL"}, "APPROVER", "LEGAL", {"crmRole": "APPROVER"}, True),  # made by hand
-    ({"role": "APPROVER"}, "APPROVER", "APPROVER", {"crmRole": "APPROVER"}, False),
-])
-def test_roles(stored: dict[str, Any], crm: str, role: str, written: dict[str, Any],
-               disagrees: bool) -> None:
+@pytest.mark.parametrize(
+    ("stored", "crm", "role", "written", "disagrees"),
+    [
+        ({"role": "APPROVER", "crmRole": "APPROVER"}, "APPROVER", "APPROVER", {}, False),
+        (
+            {"role": "INFLUENCER", "crmRole": "INFLUENCER"},
+            "APPROVER",
+            "APPROVER",
+            {"role": "APPROVER", "crmRole": "APPROVER"},
+            False,
+        ),  # the CRM changed it
+        (
+            {"role": "LEGAL", "crmRole": "INFLUENCER"},
+            "APPROVER",
+            "LEGAL",
+            {"crmRole": "APPROVER"},
+            True,
+        ),  # changed in the map since: kept
+        ({"role": "LEGAL", "crmRole": "APPROVER"}, "APPROVER", "LEGAL", {}, True),
+        ({"role": "LEGAL"}, "APPROVER", "LEGAL", {"crmRole": "APPROVER"}, True),  # made by hand
+        ({"role": "APPROVER"}, "APPROVER", "APPROVER", {"crmRole": "APPROVER"}, False),
+    ],
+)
+def test_roles(
+    stored: dict[str, Any], crm: str, role: str, written: dict[str, Any], disagrees: bool
+) -> None:
     decision = seat_decision(stored, seat(crm), NOW)
     assert decision.props == written
     assert written.get("role", stored.get("role")) == role
@@ -52,14 +74,17 @@ def test_roles(stored: dict[str, Any], crm: str, role: str, written: dict[str, A
     assert bool(decision.changes) is ("role" in written)
 
 
-@pytest.mark.parametrize(("stored", "crm", "stance", "disagrees"), [
-    ({}, "CHAMPION", "CHAMPION", False),  # no stance yet
-    ({"stance": "UNKNOWN"}, "BLOCKER", "BLOCKER", False),
-    ({"stance": "CHAMPION", "crmStance": "CHAMPION"}, "BLOCKER", "BLOCKER", False),
-    ({"stance": "SUPPORTER", "crmStance": "CHAMPION"}, "BLOCKER", "SUPPORTER", True),
-    ({"stance": "SKEPTIC"}, "CHAMPION", "SKEPTIC", True),  # set by hand: never overwritten
-    ({"stance": "CHAMPION", "crmStance": "CHAMPION"}, None, "CHAMPION", False),
-])
+@pytest.mark.parametrize(
+    ("stored", "crm", "stance", "disagrees"),
+    [
+        ({}, "CHAMPION", "CHAMPION", False),  # no stance yet
+        ({"stance": "UNKNOWN"}, "BLOCKER", "BLOCKER", False),
+        ({"stance": "CHAMPION", "crmStance": "CHAMPION"}, "BLOCKER", "BLOCKER", False),
+        ({"stance": "SUPPORTER", "crmStance": "CHAMPION"}, "BLOCKER", "SUPPORTER", True),
+        ({"stance": "SKEPTIC"}, "CHAMPION", "SKEPTIC", True),  # set by hand: never overwritten
+        ({"stance": "CHAMPION", "crmStance": "CHAMPION"}, None, "CHAMPION", False),
+    ],
+)
 def test_stances(stored: dict[str, Any], crm: str | None, stance: str, disagrees: bool) -> None:
     base = {"role": "APPROVER", "crmRole": "APPROVER", **stored}
     decision = seat_decision(base, seat(stance=crm), NOW)
