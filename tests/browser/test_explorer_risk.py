@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page, Route, expect
+from test_explorer import card, loads, open_explorer, wait_for_reload
 
 from graph_api.config import PROJECT_ROOT
 
@@ -110,26 +111,6 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
-def open_explorer(
-    page: Page, server: str, key: str, account: str, size: tuple[int, int] | None = None
-) -> None:
-    if size:
-        page.set_viewport_size({"width": size[0], "height": size[1]})
-    page.goto(f"{server}/explorer/#key={key}&account={account}")
-    expect(page.locator("#graph")).to_have_attribute("data-state", "ready", timeout=30_000)
-
-
-def loads(page: Page) -> int:
-    return int(page.locator("#graph").get_attribute("data-loads") or "0")
-
-
-def wait_for_reload(page: Page, before: int) -> None:
-    page.wait_for_function(
-        "n => Number(document.querySelector('#graph').dataset.loads) > n", arg=before
-    )
-    expect(page.locator("#graph")).to_have_attribute("data-state", "ready")
-
-
 def emit(page: Page, element_id: str, event: str) -> None:
     """Fire a Cytoscape event on a node or line. Nothing is returned from the page: the
     element Cytoscape's emit() returns would be serialised whole (gigabytes)."""
@@ -137,10 +118,6 @@ def emit(page: Page, element_id: str, event: str) -> None:
         "([id, event]) => { window.__explorer.cy.getElementById(id).emit(event); }",
         [element_id, event],
     )
-
-
-def card(page: Page, node_id: str) -> Any:
-    return page.locator(f'#cards .card[data-id="{node_id}"]')
 
 
 def click_card(page: Page, node_id: str) -> None:
