@@ -48,7 +48,7 @@ class _Workers:
 
 
 Exceeded = tuple[str, str]
-"""A slice's budget refusal as it crosses the process boundary: (message, limit)."""
+"""A batch's budget refusal as it crosses the process boundary: (message, limit)."""
 
 
 def plan_page(
@@ -61,7 +61,7 @@ def plan_page(
     ]
 
 
-def _plan_slice(
+def _plan_batch(
     graphs: list[engine.Subgraph],
     options: list[engine.Options],
     deadline: float | None,
@@ -106,7 +106,7 @@ async def plan_in_process(
     when the pool broke (a worker was killed): the caller then plans in a thread, and the
     next page starts a fresh pool."""
     loop = asyncio.get_running_loop()
-    work = functools.partial(_plan_slice, list(graphs), list(options), deadline, visits)
+    work = functools.partial(_plan_batch, list(graphs), list(options), deadline, visits)
     try:
         answer = await loop.run_in_executor(_pool_started(), work)
     except BrokenProcessPool:

@@ -16,7 +16,7 @@ from graph_api.errors import BudgetExceeded
 
 
 @given(st.lists(st.text(min_size=1, max_size=3), max_size=60))
-def test_batches_keep_the_page_in_order_in_slices_of_ten(ids: list[str]) -> None:
+def test_batches_keep_the_page_in_order_ten_at_a_time(ids: list[str]) -> None:
     parts = processes.batches(ids)
     assert [i for part in parts for i in part] == ids
     assert all(len(part) == processes.BATCH_PLANS for part in parts[:-1])
