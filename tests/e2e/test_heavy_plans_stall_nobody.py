@@ -31,7 +31,8 @@ from benchmarks.generate import generate_account_document
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.asyncio(loop_scope="session")]
 
-STALL = 1.0  # seconds: far above an answer's time, far below a plan held on the event loop
+STALL = 1.0  # seconds, for the median: far above an answer's time, far below a held plan's
+WORST = 5.0  # seconds, for any one answer (a CPU hog beside the suite slows a few)
 HEAVY_CLIENTS = 4
 SAMPLES = 30
 PLAN = """
@@ -118,5 +119,8 @@ async def test_heavy_plans_leave_health_and_other_tenants_answering(
         f"tenant's query median {statistics.median(light) * 1000:.1f} ms "
         f"(max {max(light) * 1000:.0f}); {len(heavy_answers)} heavy answers"
     )
-    assert max(health) < STALL, health
-    assert max(light) < STALL, light
+    # a stall detector, robust to a busy machine: plans held on the event loop would make
+    # most answers wait a plan's time, and some several plans' time
+    assert statistics.median(health) < STALL, health
+    assert statistics.median(light) < STALL, light
+    assert max(health + light) < WORST, (health, light)
