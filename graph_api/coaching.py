@@ -16,7 +16,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from operator import itemgetter
 from typing import Any, TypeVar
 
 from graph_api import engine, processes
@@ -25,7 +24,6 @@ from graph_api.db.driver import Database
 from graph_api.domain.enums import ConcernCategory, DecisionRule
 from graph_api.domain.kinds import (
     CONFLICT,
-    INFLUENCE,
     STAKEHOLDER_CONCERN,
     Argument,
     Opportunity,
@@ -149,13 +147,6 @@ def _day(stored: str | None) -> date | None:
     return None if stored is None else date.fromisoformat(stored)
 
 
-_INFLUENCE = itemgetter(
-    *(
-        INFLUENCE.row_names.index(n)
-        for n in ("sourceId", "targetId", "strength", "topics", "verifiedAt")
-    )
-)
-"""An influence's columns as stored (topics and the day are read through caches below)."""
 _CONFLICT = CONFLICT.columns("sourceId", "targetId", "strength", "verifiedAt")
 _CARES_ABOUT = STAKEHOLDER_CONCERN.columns("sourceId", "targetId", "weight")
 
@@ -196,14 +187,8 @@ def to_engine_subgraph(account_map: AccountMap) -> engine.Subgraph:
             for s in account_map.seats
         },
         influences=tuple(
-            engine.Influence(
-                one(source, source),
-                one(target, target),
-                strength,
-                _topic_set(topics),
-                _day(verified),
-            )
-            for source, target, strength, topics, verified in map(_INFLUENCE, rows["influences"])
+            engine.Influence(source, target, strength, _topic_set(topics), _day(verified))
+            for source, target, strength, topics, verified in account_map.plan_influences
         ),
         conflicts=tuple(
             engine.Conflict(one(source, source), one(target, target), strength, _day(verified))

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 from graph_api.domain.enums import (
     AlternativeKind,
@@ -64,9 +65,11 @@ class Seat:
     verified_at: date | None = None
 
 
-@dataclass(frozen=True)
-class Influence:
-    """``source`` can move ``target``'s view; empty ``topics`` carries every argument."""
+class Influence(NamedTuple):
+    """``source`` can move ``target``'s view; empty ``topics`` carries every argument.
+
+    A named tuple, not a dataclass: a 1,000-person account has ten thousand of them, made
+    for every plan, and a tuple is made in a third of the time."""
 
     source: str
     target: str

@@ -99,7 +99,7 @@ def test_raising_an_influence_never_lowers_any_reach(graph: Subgraph, data: st.D
         return
     index = data.draw(st.integers(0, len(graph.influences) - 1))
     edge = graph.influences[index]
-    stronger = dataclasses.replace(edge, strength=data.draw(st.floats(edge.strength, 1.0)))
+    stronger = edge._replace(strength=data.draw(st.floats(edge.strength, 1.0)))
     raised = dataclasses.replace(
         graph, influences=(*graph.influences[:index], stronger, *graph.influences[index + 1 :])
     )

@@ -392,9 +392,7 @@ def dated(graph: Subgraph) -> Subgraph:
     seats["dana"] = dataclasses.replace(seats["dana"], verified_at=date(2026, 6, 1))
     people = dict(graph.people)
     people["dana"] = dataclasses.replace(people["dana"], last_verified_at=date(2025, 11, 30))
-    influences = tuple(
-        dataclasses.replace(e, verified_at=date(2026, 11, 1)) for e in graph.influences
-    )
+    influences = tuple(e._replace(verified_at=date(2026, 11, 1)) for e in graph.influences)
     return dataclasses.replace(graph, seats=seats, people=people, influences=influences)
 
 
@@ -421,7 +419,7 @@ def test_stale_approver_seats_and_path_influences_count() -> None:
     graph = simple_deal().build()
     seats = dict(graph.seats)
     seats["chris"] = dataclasses.replace(seats["chris"], verified_at=date(2026, 1, 1))
-    stale_edge = (dataclasses.replace(graph.influences[0], verified_at=date(2026, 8, 1)),)
+    stale_edge = (graph.influences[0]._replace(verified_at=date(2026, 8, 1)),)
     # A fresher but weaker parallel edge does not carry the reach, so it is not the fact used.
     weaker = Influence("dana", "chris", 0.3, verified_at=TODAY)
     graph = dataclasses.replace(graph, seats=seats, influences=(*stale_edge, weaker))
