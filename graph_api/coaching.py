@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -21,9 +21,10 @@ from typing import Any, TypeVar
 from graph_api import engine, processes
 from graph_api.config import Settings
 from graph_api.db.driver import Database
-from graph_api.domain.enums import ConcernCategory, DecisionRule
+from graph_api.domain.enums import DecisionRule
 from graph_api.domain.kinds import (
     CONFLICT,
+    STAKEHOLDER,
     STAKEHOLDER_CONCERN,
     Argument,
     Opportunity,
@@ -35,7 +36,12 @@ from graph_api.engine.plan import PlayKey
 from graph_api.errors import NotFound
 from graph_api.observability.timing import timed_engine
 from graph_api.repositories.graph import OpportunityFilter, list_opportunities, nodes_by_keys
-from graph_api.repositories.subgraph import AccountMap, load_account_map, load_opportunity_maps
+from graph_api.repositories.subgraph import (
+    DAYS,
+    AccountMap,
+    load_account_map,
+    load_opportunity_maps,
+)
 
 T = TypeVar("T")
 
@@ -67,9 +73,9 @@ class Plan:
             self.subgraph, self.result.plan, listed, self.options.capacity_per_champion
         )
 
-    @functools.cached_property
-    def people(self) -> dict[str, Stakeholder]:
-        return {p.id: p for p in self.account_map.people}
+    @property
+    def people(self) -> Mapping[str, Stakeholder]:
+        return self.account_map.people_by_id
 
     @functools.cached_property
     def arguments(self) -> dict[str, Argument]:
@@ -130,23 +136,7 @@ def budget_of(settings: Settings) -> engine.Budget:
     )
 
 
-def _topic_set(topics: list[str] | None) -> frozenset[ConcernCategory]:
-    """An influence's topics (stored; absent is none, as declared); the few distinct sets
-    that recur across thousands of edges are made once."""
-    return _topics(tuple(topics) if topics else ())
-
-
-@functools.cache
-def _topics(topics: tuple[str, ...]) -> frozenset[ConcernCategory]:
-    return frozenset(ConcernCategory(t) for t in topics)
-
-
-@functools.cache
-def _day(stored: str | None) -> date | None:
-    """A stored date; a few distinct days recur across thousands of facts."""
-    return None if stored is None else date.fromisoformat(stored)
-
-
+_PERSON = STAKEHOLDER.columns("id", "name", "title", "lastVerifiedAt", "leftAt")
 _CONFLICT = CONFLICT.columns("sourceId", "targetId", "strength", "verifiedAt")
 _CARES_ABOUT = STAKEHOLDER_CONCERN.columns("sourceId", "targetId", "weight")
 
@@ -157,7 +147,7 @@ def to_engine_subgraph(account_map: AccountMap) -> engine.Subgraph:
     rows = account_map.rows  # the thousands of edges are read as rows, without records
     # Each person's id, one string object wherever it appears: the engine's many lookups
     # then match on identity, and a subgraph sent to a worker process pickles each id once.
-    same = {p.id: p.id for p in account_map.people}
+    same = account_map.person_ids
     one = same.get
     cares_about: dict[str, dict[str, float]] = {}
     for source, target, weight in map(_CARES_ABOUT, rows["caresAbout"]):
@@ -172,8 +162,8 @@ def to_engine_subgraph(account_map: AccountMap) -> engine.Subgraph:
         threshold=opportunity.threshold if opportunity is not None else None,
         account_industry=account_map.account.industry,
         people={
-            p.id: engine.Person(p.id, p.name, p.title, _day(p.last_verified_at), _day(p.left_at))
-            for p in account_map.people
+            one(i, i): engine.Person(one(i, i), name, title, DAYS[verified], DAYS[left])
+            for i, name, title, verified, left in map(_PERSON, rows["people"])
         },
         seats={
             one(s.source_id, s.source_id): engine.Seat(
@@ -182,16 +172,13 @@ def to_engine_subgraph(account_map: AccountMap) -> engine.Subgraph:
                 s.stance,
                 s.veto,
                 s.vote_weight,
-                _day(s.verified_at),
+                DAYS[s.verified_at],
             )
             for s in account_map.seats
         },
-        influences=tuple(
-            engine.Influence(source, target, strength, _topic_set(topics), _day(verified))
-            for source, target, strength, topics, verified in account_map.plan_influences
-        ),
+        influences=tuple(account_map.plan_influences(engine.Influence)),
         conflicts=tuple(
-            engine.Conflict(one(source, source), one(target, target), strength, _day(verified))
+            engine.Conflict(one(source, source), one(target, target), strength, DAYS[verified])
             for source, target, strength, verified in map(_CONFLICT, rows["conflicts"])
         ),
         advocacy=tuple(

@@ -47,7 +47,7 @@ class _Shape:
 
     def __init__(self, account_map: AccountMap, plan: coaching.Plan | None = None) -> None:
         self.plan = plan
-        self.people = {p.id: p for p in account_map.people}
+        self.people = account_map.people_by_id
         self.alternatives = {x.id: x for x in account_map.alternatives}
         self.arguments = {g.argument.id: g.argument for g in account_map.arguments}
 
