@@ -8,6 +8,7 @@ import logging
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -133,6 +134,16 @@ class RequestTelemetry:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.operation_names = OperationNames(settings.metrics_max_operations)
+        # each label set's series, found once (``labels()`` checks and locks on every call);
+        # the label sets are few and bounded (routes by statuses, capped operation names)
+        self.series: dict[tuple[object, ...], Any] = {}
+
+    def _series(self, metric: Any, *labels: str) -> Any:
+        key = (metric, *labels)
+        found = self.series.get(key)
+        if found is None:
+            found = self.series[key] = metric.labels(*labels)
+        return found
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -186,7 +197,7 @@ class RequestTelemetry:
             self.finish(record, status, time.perf_counter() - started)
 
     def finish(self, record: RequestRecord, status: int, duration: float) -> None:
-        HTTP_REQUESTS.labels(record.route, str(status)).inc()
+        self._series(HTTP_REQUESTS, record.route, str(status)).inc()
         if record.outcome is None or (status >= 500 and record.outcome == "ok"):
             record.outcome = outcome_of_status(status)
         if record.graphql:
@@ -196,8 +207,8 @@ class RequestTelemetry:
                 else "unknown"
             )
             kind = record.operation_type or "unknown"
-            GRAPHQL_REQUESTS.labels(operation, kind, record.outcome).inc()
-            GRAPHQL_DURATION.labels(operation, kind).observe(duration)
+            self._series(GRAPHQL_REQUESTS, operation, kind, record.outcome).inc()
+            self._series(GRAPHQL_DURATION, operation, kind).observe(duration)
         if record.route in QUIET_ROUTES and status < 400:
             return
         fields: dict[str, object] = {

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+from dying_worker import plan_batch_and_die
 
 from graph_api import processes
 from graph_api.db.driver import Database
@@ -316,4 +317,31 @@ async def test_a_pipeline_page_over_worker_processes_reads_as_in_threads(
     finally:
         processes.shutdown()
     assert in_processes == in_threads
+    assert len(in_threads["data"]["pipeline"]["edges"]) == 2
+
+
+async def test_a_pipeline_page_whose_worker_is_killed_still_answers_in_full(
+    seeded: str, gql: Any, make_key: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed while it plans a batch (SIGKILL: the out-of-memory killer, an
+    operator) breaks the pool: the page's batches are planned in the engine's threads instead
+    and the page answers as it would have; the next page starts a fresh pool."""
+    key = await make_key(seeded, "viewer")
+    monkeypatch.setattr(processes, "MIN_PLANS", 10**6)
+    in_threads = await gql(key, PIPELINE, {"first": 100})
+    monkeypatch.setattr(processes, "MIN_PLANS", 1)
+    monkeypatch.setattr(processes, "PROCESSES", 2)
+    monkeypatch.setattr(processes, "BATCH_PLANS", 1)  # two batches, both sent to workers
+    planner = processes._plan_batch
+    monkeypatch.setattr(processes, "_plan_batch", plan_batch_and_die)
+    try:
+        killed = await gql(key, PIPELINE, {"first": 100})
+        assert processes._Workers.pool is None  # the broken pool was let go
+        monkeypatch.setattr(processes, "_plan_batch", planner)
+        again = await gql(key, PIPELINE, {"first": 100})
+        assert processes._Workers.pool is not None  # a fresh pool planned this page
+    finally:
+        processes.shutdown()
+    assert killed == in_threads
+    assert again == in_threads
     assert len(in_threads["data"]["pipeline"]["edges"]) == 2
