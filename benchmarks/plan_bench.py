@@ -82,10 +82,10 @@ async def steady_plans(database: Database) -> None:
 
     Without this, the map's statement planned when the database held 50 people (its index
     statistics not yet sampled) is reused for the next sizes for up to
-    ``dbms.cypher.min_replan_interval`` (10 s): on a fresh database that plan needed more than
-    1 GiB of transaction memory for the 200-person map. The benchmark measures the steady
-    state, so after each import it resamples the indexes, waits for that, and drops cached
-    plans (``db.prepareForReplanning``)."""
+    ``dbms.cypher.min_replan_interval`` (10 s), and the benchmark would measure that plan
+    instead of the steady state (``tests/e2e/test_fresh_database_plans.py`` checks that such
+    a plan still reads every size). So after each import it resamples the indexes, waits for
+    that, and drops cached plans (``db.prepareForReplanning``)."""
     async with database.driver.session(database=database.database) as session:
         await (await session.run("CALL db.prepareForReplanning()")).consume()
 
