@@ -92,6 +92,8 @@ def _people_edges(kind: RelationshipKind, target: str) -> str:
 
 PLAN_INFLUENCE_COLUMNS = ("strength", "topics", "verifiedAt")
 """What a coaching plan reads of an influence besides its two ends (``engine.Influence``)."""
+_PLAN_INFLUENCE_ROW = itemgetter(*(INFLUENCE.row_names.index(n) for n in PLAN_INFLUENCE_COLUMNS))
+"""Those columns of an influence's stored row (a map loaded for the explorer)."""
 
 _PLAN_INFLUENCES = f"""COLLECT {{
     MATCH (s:Stakeholder)-[:WORKS_AT]->(a)
@@ -497,9 +499,6 @@ async def load_account_map(
     if opportunity_id is not None and row["opportunity"] is None:
         raise NotFound("Opportunity", opportunity_id)
     return _account_map(row, for_plan)
-
-
-_PLAN_INFLUENCE_ROW = itemgetter(*(INFLUENCE.row_names.index(n) for n in PLAN_INFLUENCE_COLUMNS))
 
 
 def _account_map(row: dict[str, Any], for_plan: bool) -> AccountMap:
