@@ -139,4 +139,6 @@ def written_values(
             stamp = now if p.stamp == "now" else today
             if before.get(p.name) != stamp:
                 changes[p.name] = stamp
+            else:  # stamped so already: a null given for it changes nothing either
+                changes.pop(p.name, None)
     return changes
